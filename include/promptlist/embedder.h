@@ -37,6 +37,11 @@ class Embedder {
   virtual std::size_t max_tokens() const = 0;
   virtual std::size_t count_tokens(std::string_view text) const = 0;
 
+  // How many principal components of the catalog's vectors the index
+  // removes from every vector (SIF's common-component removal); 0 for
+  // models whose vectors are used as they are.
+  virtual std::size_t components_to_remove() const { return 0; }
+
   // Writes texts.size() rows of dim() floats, row-major, into out. Rows are
   // the model's raw sentence vectors (not necessarily unit length).
   virtual EmbedStats embed(const std::vector<std::string>& texts, float* out,

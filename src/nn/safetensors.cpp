@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "promptlist/error.h"
-#include "util/mapped_file.h"
+#include "promptlist/mapped_file.h"
 
 namespace promptlist {
 

@@ -1,4 +1,4 @@
-#include "util/mapped_file.h"
+#include "promptlist/mapped_file.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -1,4 +1,4 @@
-// util/mapped_file.h: a read-only memory mapping of a whole file.
+// promptlist/mapped_file.h: a read-only memory mapping of a whole file.
 //
 // Index and model files are mapped rather than read so that start-up costs
 // no copy and the page cache is shared between processes.

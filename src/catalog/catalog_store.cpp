@@ -1,0 +1,313 @@
+// The catalog's schema, the song upsert and every read query.
+#include <xxhash.h>
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "catalog/catalog_impl.h"
+#include "promptlist/error.h"
+
+namespace promptlist {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Feature columns are named after feature_specs(), in schema order.
+std::string feature_columns() {
+  std::string cols;
+  for (const auto& s : feature_specs()) {
+    if (!cols.empty()) cols += ", ";
+    cols += s.name;
+  }
+  return cols;
+}
+
+void create_schema(SqliteDb& db) {
+  std::string features_table = "CREATE TABLE IF NOT EXISTS features(song_key INTEGER PRIMARY KEY "
+                               "REFERENCES songs(key) ON DELETE CASCADE";
+  for (const auto& s : feature_specs()) features_table += std::string(", ") + std::string(s.name) + " REAL";
+  features_table += ");";
+  const std::string sql = R"(
+    CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS songs(
+      key INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      title TEXT NOT NULL,
+      artist TEXT NOT NULL DEFAULT '',
+      collection TEXT NOT NULL DEFAULT '',
+      year INTEGER,
+      language TEXT NOT NULL DEFAULT '',
+      tags TEXT NOT NULL DEFAULT '[]',
+      source TEXT NOT NULL DEFAULT '',
+      license TEXT NOT NULL DEFAULT '',
+      spotify_id TEXT);
+    CREATE TABLE IF NOT EXISTS verses(
+      song_key INTEGER NOT NULL REFERENCES songs(key) ON DELETE CASCADE,
+      number INTEGER NOT NULL,
+      text TEXT NOT NULL,
+      PRIMARY KEY(song_key, number));
+    CREATE TABLE IF NOT EXISTS playlists(
+      playlist_id TEXT NOT NULL,
+      song_key INTEGER NOT NULL REFERENCES songs(key) ON DELETE CASCADE,
+      name TEXT NOT NULL DEFAULT '',
+      genre TEXT NOT NULL DEFAULT '',
+      subgenre TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY(playlist_id, song_key));
+    CREATE INDEX IF NOT EXISTS playlists_by_song ON playlists(song_key);
+  )" + features_table;
+  db.exec(sql.c_str());
+}
+
+std::vector<std::string> parse_tags(const std::string& json_text) {
+  std::vector<std::string> tags;
+  auto j = nlohmann::json::parse(json_text, nullptr, false);
+  if (j.is_array())
+    for (const auto& t : j)
+      if (t.is_string()) tags.push_back(t.get<std::string>());
+  return tags;
+}
+
+constexpr const char* kSongColumns =
+    "key, id, title, artist, collection, year, language, tags, source, license, spotify_id";
+
+Song read_song_row(const SqliteStatement& st) {
+  Song s;
+  s.key = st.int64(0);
+  s.id = st.text(1);
+  s.title = st.text(2);
+  s.artist = st.text(3);
+  s.collection = st.text(4);
+  if (!st.is_null(5)) s.year = static_cast<int>(st.int64(5));
+  s.language = st.text(6);
+  s.tags = parse_tags(st.text(7));
+  s.source = st.text(8);
+  s.license = st.text(9);
+  s.spotify_id = st.text(10);
+  return s;
+}
+
+void load_verses(const SqliteDb& db, Song& song) {
+  SqliteStatement st(db, "SELECT text FROM verses WHERE song_key = ? ORDER BY number");
+  st.bind(1, song.key);
+  while (st.step()) song.verses.push_back(st.text(0));
+}
+
+void load_features(const SqliteDb& db, Song& song) {
+  const std::string sql = "SELECT " + feature_columns() + " FROM features WHERE song_key = ?";
+  SqliteStatement st(db, sql.c_str());
+  st.bind(1, song.key);
+  if (st.step())
+    for (std::size_t i = 0; i < kFeatureCount; ++i)
+      if (!st.is_null(static_cast<int>(i))) song.features.values[i] = st.real(static_cast<int>(i));
+}
+
+}  // namespace
+
+Catalog::Impl::Impl(const std::string& path)
+    : db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX) {
+  // WAL: readers (the server) never block on an import, and a crash mid-import
+  // leaves the last committed state.
+  db.exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+  SqliteStatement probe(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+  probe.step();
+  const bool fresh = probe.int64(0) == 0;
+  if (!fresh) {
+    SqliteStatement has_meta(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+    has_meta.step();
+    if (has_meta.int64(0) == 0) throw Error(path + ": not a promptlist catalog (no meta table)");
+    SqliteStatement version(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!version.step()) throw Error(path + ": not a promptlist catalog (no schema version)");
+    int v = std::stoi(version.text(0));
+    if (v > kSchemaVersion)
+      throw Error(path + ": catalog schema version " + std::to_string(v) + " is newer than this promptlist (" +
+                  std::to_string(kSchemaVersion) + ")");
+  }
+  create_schema(db);
+  db.exec(("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) +
+           "')").c_str());
+}
+
+bool upsert_song(SqliteDb& db, const Song& song) {
+  std::int64_t key = 0;
+  {
+    SqliteStatement find(db, "SELECT key FROM songs WHERE id = ?");
+    find.bind(1, song.id);
+    if (find.step()) key = find.int64(0);
+  }
+  const bool is_new = key == 0;
+  nlohmann::json tags = song.tags;
+  if (is_new) {
+    SqliteStatement ins(db,
+                        "INSERT INTO songs(id, title, artist, collection, year, language, tags, source, license, "
+                        "spotify_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, song.id);
+    ins.bind(2, song.title);
+    ins.bind(3, song.artist);
+    ins.bind(4, song.collection);
+    ins.bind(5, song.year);
+    ins.bind(6, song.language);
+    ins.bind(7, tags.dump());
+    ins.bind(8, song.source);
+    ins.bind(9, song.license);
+    if (song.spotify_id.empty()) ins.bind_null(10); else ins.bind(10, song.spotify_id);
+    ins.step();
+    key = sqlite3_last_insert_rowid(db.handle());
+  } else {
+    // Fields a source does not carry (empty) keep what another source gave.
+    SqliteStatement upd(db,
+                        "UPDATE songs SET title = ?, artist = ?, collection = coalesce(nullif(?, ''), collection), "
+                        "year = coalesce(?, year), language = coalesce(nullif(?, ''), language), "
+                        "tags = CASE WHEN ? = '[]' THEN tags ELSE ? END, "
+                        "source = coalesce(nullif(?, ''), source), license = coalesce(nullif(?, ''), license), "
+                        "spotify_id = coalesce(?, spotify_id) WHERE key = ?");
+    upd.bind(1, song.title);
+    upd.bind(2, song.artist);
+    upd.bind(3, song.collection);
+    upd.bind(4, song.year);
+    upd.bind(5, song.language);
+    upd.bind(6, tags.dump());
+    upd.bind(7, tags.dump());
+    upd.bind(8, song.source);
+    upd.bind(9, song.license);
+    if (song.spotify_id.empty()) upd.bind_null(10); else upd.bind(10, song.spotify_id);
+    upd.bind(11, key);
+    upd.step();
+  }
+  if (!song.verses.empty()) {
+    SqliteStatement del(db, "DELETE FROM verses WHERE song_key = ?");
+    del.bind(1, key);
+    del.step();
+    SqliteStatement ins(db, "INSERT INTO verses(song_key, number, text) VALUES(?, ?, ?)");
+    for (std::size_t i = 0; i < song.verses.size(); ++i) {
+      ins.reset();
+      ins.bind(1, key);
+      ins.bind(2, static_cast<std::int64_t>(i));
+      ins.bind(3, song.verses[i]);
+      ins.step();
+    }
+  }
+  if (!song.features.empty()) {
+    std::string sql = "INSERT OR REPLACE INTO features(song_key, " + feature_columns() + ") VALUES(?";
+    for (std::size_t i = 0; i < kFeatureCount; ++i) sql += ", ?";
+    sql += ")";
+    SqliteStatement ins(db, sql.c_str());
+    ins.bind(1, key);
+    for (std::size_t i = 0; i < kFeatureCount; ++i) ins.bind(static_cast<int>(i + 2), song.features.values[i]);
+    ins.step();
+  }
+  return is_new;
+}
+
+void add_playlist_label(SqliteDb& db, const std::string& song_id, const PlaylistLabel& label) {
+  SqliteStatement ins(db,
+                      "INSERT OR REPLACE INTO playlists(playlist_id, song_key, name, genre, subgenre) "
+                      "SELECT ?, key, ?, ?, ? FROM songs WHERE id = ?");
+  ins.bind(1, label.playlist_id);
+  ins.bind(2, label.name);
+  ins.bind(3, label.genre);
+  ins.bind(4, label.subgenre);
+  ins.bind(5, song_id);
+  ins.step();
+}
+
+void ImportProblems::bad_line(std::size_t line, const std::string& reason) {
+  std::string problem = report_.file + ":" + std::to_string(line) + ": " + reason;
+  if (!options_.skip_bad)
+    throw Error(problem + " (nothing from this file was imported; --skip-bad imports the other lines)");
+  ++report_.skipped;
+  if (report_.problems.size() < 20) report_.problems.push_back(std::move(problem));
+}
+
+Catalog::Catalog(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
+Catalog::~Catalog() = default;
+
+const std::string& Catalog::path() const { return impl_->db.path(); }
+
+CatalogStats Catalog::stats() const {
+  CatalogStats s;
+  auto count = [&](const char* sql) {
+    SqliteStatement st(impl_->db, sql);
+    st.step();
+    return static_cast<std::size_t>(st.int64(0));
+  };
+  s.songs = count("SELECT count(*) FROM songs");
+  s.songs_with_lyrics = count("SELECT count(DISTINCT song_key) FROM verses");
+  s.songs_with_features = count("SELECT count(*) FROM features");
+  s.verses = count("SELECT count(*) FROM verses");
+  s.playlists = count("SELECT count(DISTINCT playlist_id) FROM playlists");
+  return s;
+}
+
+std::optional<Song> Catalog::find(std::int64_t key) const {
+  SqliteStatement st(impl_->db, (std::string("SELECT ") + kSongColumns + " FROM songs WHERE key = ?").c_str());
+  st.bind(1, key);
+  if (!st.step()) return std::nullopt;
+  Song song = read_song_row(st);
+  load_verses(impl_->db, song);
+  load_features(impl_->db, song);
+  return song;
+}
+
+std::optional<Song> Catalog::find(const std::string& id) const {
+  SqliteStatement st(impl_->db, "SELECT key FROM songs WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return find(st.int64(0));
+}
+
+std::vector<Song> Catalog::songs_with_lyrics() const {
+  std::vector<Song> songs;
+  SqliteStatement st(impl_->db, (std::string("SELECT ") + kSongColumns +
+                                 " FROM songs WHERE key IN (SELECT song_key FROM verses) ORDER BY id")
+                                    .c_str());
+  while (st.step()) songs.push_back(read_song_row(st));
+  for (auto& s : songs) load_verses(impl_->db, s);
+  return songs;
+}
+
+std::vector<Song> Catalog::songs_with_features() const {
+  std::vector<Song> songs;
+  std::string sql = std::string("SELECT ") + kSongColumns;
+  for (const auto& f : feature_specs()) sql += std::string(", f.") + std::string(f.name);
+  sql += " FROM songs JOIN features f ON f.song_key = songs.key ORDER BY id";
+  SqliteStatement st(impl_->db, sql.c_str());
+  while (st.step()) {
+    Song s = read_song_row(st);
+    for (std::size_t i = 0; i < kFeatureCount; ++i)
+      if (!st.is_null(static_cast<int>(11 + i))) s.features.values[i] = st.real(static_cast<int>(11 + i));
+    songs.push_back(std::move(s));
+  }
+  return songs;
+}
+
+std::vector<PlaylistLabel> Catalog::playlists_of(std::int64_t key) const {
+  std::vector<PlaylistLabel> labels;
+  SqliteStatement st(impl_->db,
+                     "SELECT playlist_id, name, genre, subgenre FROM playlists WHERE song_key = ? ORDER BY playlist_id");
+  st.bind(1, key);
+  while (st.step()) labels.push_back({st.text(0), st.text(1), st.text(2), st.text(3)});
+  return labels;
+}
+
+std::uint64_t Catalog::lyrics_fingerprint() const {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  SqliteStatement st(impl_->db,
+                     "SELECT s.key, s.id, s.title, s.artist, v.number, v.text FROM songs s JOIN verses v "
+                     "ON v.song_key = s.key ORDER BY s.id, v.number");
+  while (st.step()) {
+    std::int64_t key = st.int64(0);
+    XXH3_64bits_update(state, &key, sizeof key);
+    for (int col : {1, 2, 3, 5}) {
+      std::string t = st.text(col);
+      t.push_back('\0');
+      XXH3_64bits_update(state, t.data(), t.size());
+    }
+  }
+  std::uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
+}  // namespace promptlist

@@ -1,0 +1,75 @@
+#include "promptlist/lyrics_search.h"
+
+#include <algorithm>
+
+#include "promptlist/error.h"
+
+namespace promptlist {
+
+namespace {
+std::vector<std::string_view> chunk_texts(const VerseIndex& index) {
+  std::vector<std::string_view> texts;
+  texts.reserve(index.size());
+  for (std::size_t i = 0; i < index.size(); ++i) texts.push_back(index.chunk_text(i));
+  return texts;
+}
+}  // namespace
+
+const char* to_string(LyricsScoring s) {
+  switch (s) {
+    case LyricsScoring::semantic: return "semantic";
+    case LyricsScoring::lexical: return "lexical";
+    case LyricsScoring::hybrid: return "hybrid";
+  }
+  return "?";
+}
+
+LyricsScoring lyrics_scoring_from_string(std::string_view s) {
+  if (s == "semantic") return LyricsScoring::semantic;
+  if (s == "lexical") return LyricsScoring::lexical;
+  if (s == "hybrid") return LyricsScoring::hybrid;
+  throw Error("unknown lyrics scoring '" + std::string(s) + "' (expected semantic, lexical or hybrid)");
+}
+
+LyricsSearch::LyricsSearch(const VerseIndex& index, const Embedder& embedder, float lexical_weight)
+    : index_(index), embedder_(embedder), bm25_(chunk_texts(index)), lexical_weight_(lexical_weight) {
+  if (index.model_id() != embedder.model_id())
+    throw Error(index.path() + ": index was built by model '" + index.model_id() + "', not by the current model '" +
+                embedder.model_id() + "' (rebuild it with 'promptlist index')");
+  if (index.dim() != embedder.dim()) throw Error(index.path() + ": index dimension does not match the model");
+}
+
+std::vector<float> LyricsSearch::embed_prompt(std::string_view prompt, EmbedStats* stats) const {
+  std::vector<float> q(embedder_.dim());
+  EmbedStats s = embedder_.embed({std::string(prompt)}, q.data());
+  if (stats) *stats = s;
+  index_.project(q.data());
+  return q;
+}
+
+ChunkScores LyricsSearch::score(std::string_view prompt, LyricsScoring scoring) const {
+  ChunkScores out;
+  const std::size_t n = index_.size();
+  if (scoring != LyricsScoring::lexical) {
+    const auto q = embed_prompt(prompt, &out.prompt);
+    out.semantic = index_.similarities(q.data());
+  } else {
+    out.semantic.assign(n, 0.0f);
+  }
+  out.lexical = bm25_.score_all(prompt);
+  const float best = out.lexical.empty() ? 0.0f : *std::max_element(out.lexical.begin(), out.lexical.end());
+  out.lexical_hits = best > 0;
+  if (best > 0)
+    for (float& x : out.lexical) x /= best;
+  out.combined.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (scoring) {
+      case LyricsScoring::semantic: out.combined[i] = out.semantic[i]; break;
+      case LyricsScoring::lexical: out.combined[i] = out.lexical[i]; break;
+      case LyricsScoring::hybrid: out.combined[i] = out.semantic[i] + lexical_weight_ * out.lexical[i]; break;
+    }
+  }
+  return out;
+}
+
+}  // namespace promptlist

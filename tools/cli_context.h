@@ -1,0 +1,35 @@
+// tools/cli_context.h: where the CLI keeps its files, and which embedder it
+// loads. Everything lives under one home folder:
+//   $PROMPTLIST_HOME (or --home), default ~/.local/share/promptlist
+//     catalog.db                   the catalog (SQLite)
+//     models/glove-6b-100d.plwv    the built-in word vectors
+//     index-<model>.plvi           one verse index per embedding model
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "promptlist/embedder.h"
+
+namespace promptlist::cli {
+
+struct Paths {
+  std::string home;
+  std::string catalog;  // --catalog overrides
+  std::string glove;    // --glove overrides
+  std::string index;    // --index overrides; default depends on the model
+  std::string model;    // --model: a sentence-transformers folder; empty = built-in GloVe
+};
+
+// Fills unset paths from --home / $PROMPTLIST_HOME / the default.
+void resolve_paths(Paths& paths);
+
+// The embedder selected by --model (or the built-in one), and the index
+// path that belongs to it.
+std::unique_ptr<Embedder> load_embedder(Paths& paths);
+
+// The data folder: --data, else $PROMPTLIST_DATA, else ../shared/data when
+// it exists. Empty when none is found.
+std::string default_data_dir();
+
+}  // namespace promptlist::cli
