@@ -235,6 +235,7 @@ int main(int argc, char** argv) {
                "  promptlist index             embed every verse and write the search index\n"
                "  promptlist generate \"...\"    make a playlist for a prompt\n"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
   app.set_version_flag("--version", std::string("promptlist ") + PROMPTLIST_VERSION_STRING);
 
   Paths paths;

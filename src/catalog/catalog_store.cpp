@@ -1,6 +1,7 @@
 // The catalog's schema, the song upsert and every read query.
 #include <xxhash.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -104,8 +105,19 @@ void load_features(const SqliteDb& db, Song& song) {
 
 }  // namespace
 
+namespace {
+// A new catalog's folder is created, as for every other file promptlist writes.
+const std::string& with_parent_folder(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) throw Error(path + ": cannot create folder: " + ec.message());
+  return path;
+}
+}  // namespace
+
 Catalog::Impl::Impl(const std::string& path)
-    : db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX) {
+    : db(with_parent_folder(path), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX) {
   // WAL: readers (the server) never block on an import, and a crash mid-import
   // leaves the last committed state.
   db.exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");

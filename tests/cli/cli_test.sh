@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The promptlist command as a user runs it: exit codes, messages, files.
+# Usage: cli_test.sh PROMPTLIST_BINARY DATA_DIR
+set -uo pipefail
+bin="$1"
+data="$2"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+glove="${PROMPTLIST_GLOVE:-${PROMPTLIST_HOME:-$HOME/.local/share/promptlist}/models/glove-6b-100d.plwv}"
+export PROMPTLIST_HOME="$work/home" PROMPTLIST_GLOVE="$glove"
+passed=0
+failed=0
+check() {  # check NAME COMMAND...: the command must succeed
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+
+head -n 300 "$data/lyrics/songs.jsonl" > "$work/songs.jsonl"
+check "help lists the commands" bash -c "'$bin' --help | grep -q generate"
+check "import" bash -c "'$bin' import '$work/songs.jsonl' > '$work/import.txt'"
+check "import reports counts" grep -q "300 lines, 300 new" "$work/import.txt"
+check "index" bash -c "'$bin' index > '$work/index.txt'"
+check "generate --json gives n distinct songs" bash -c "
+  '$bin' generate 'Christmas night' -n 5 --json > '$work/p.json' &&
+  python3 -c \"import json,sys; d=json.load(open('$work/p.json')); ids=[s['id'] for s in d['songs']]; sys.exit(0 if len(ids)==5 and len(set(ids))==5 else 1)\""
+check "generate prints a table" bash -c "'$bin' generate 'the sea' -n 3 | grep -q '^ 3\. '"
+check "song shows lyrics" bash -c "id=\$(python3 -c \"import json; print(json.load(open('$work/p.json'))['songs'][0]['id'])\") && '$bin' song \"\$id\" | grep -q ."
+
+# Bad input: a clear message and a non-zero exit, nothing changed.
+check "empty prompt is refused" bash -c "! '$bin' generate '  ' 2> '$work/err' && grep -q 'prompt is empty' '$work/err'"
+check "huge prompt is refused" bash -c "! '$bin' generate \"\$(head -c 5000 /dev/zero | tr '\\0' a)\" 2> '$work/err' && grep -q 'longer than' '$work/err'"
+check "n out of range is refused" bash -c "! '$bin' generate 'x' -n 0 2> '$work/err' && grep -q 'between 1 and' '$work/err'"
+cp "$PROMPTLIST_HOME/catalog.db" "$work/before.db"
+printf '%s\n{"id": "x/1", "title": "T"}\n' "$(head -n 1 "$data/lyrics/songs.jsonl" | sed 's/"id": "[^"]*"/"id": "x\/0"/')" > "$work/bad.jsonl"
+check "bad file names file and line" bash -c "! '$bin' import '$work/bad.jsonl' 2> '$work/err' && grep -q 'bad.jsonl:2: field .verses. is missing' '$work/err'"
+check "bad file leaves the catalog as it was" bash -c "'$bin' song x/0 2>&1 | grep -q \"no song with id 'x/0'\""
+check "--skip-bad imports the rest" bash -c "'$bin' import --skip-bad '$work/bad.jsonl' | grep -q '1 skipped'"
+idx=$(ls "$PROMPTLIST_HOME"/index-*.plvi)
+check "stale index warns" bash -c "'$bin' generate 'the sea' -n 1 2>&1 >/dev/null | grep -q 'catalog changed'"
+printf 'garbage' | dd of="$idx" bs=1 seek=4000 conv=notrunc status=none
+check "corrupted index is refused" bash -c "! '$bin' generate 'the sea' 2> '$work/err' && grep -q 'checksum mismatch' '$work/err'"
+check "missing model is a clear error" bash -c "! PROMPTLIST_GLOVE=/nonexistent '$bin' index 2> '$work/err' && grep -q 'word vectors are missing' '$work/err'"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

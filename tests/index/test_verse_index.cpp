@@ -1,0 +1,126 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "promptlist/error.h"
+#include "promptlist/verse_index.h"
+#include "test_support.h"
+
+using namespace promptlist;
+namespace fs = std::filesystem;
+
+namespace {
+
+IndexContents sample_contents() {
+  IndexContents c;
+  c.model_id = "test-model/1";
+  c.dim = 4;
+  c.catalog_fingerprint = 0x1234;
+  const float rows[3][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0.6f, 0.8f, 0, 0}};
+  for (auto& r : rows) c.vectors.insert(c.vectors.end(), r, r + 4);
+  c.chunks = {{10, 0, 0, 2, "first verse\nline two"}, {11, 1, 3, 4, "second"}, {10, 2, 5, 7, "third ♪"}};
+  return c;
+}
+
+std::string expect_error(const std::string& path, const std::string& model = {}) {
+  try {
+    VerseIndex index(path, model);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "index " << path << " was accepted";
+  return {};
+}
+
+}  // namespace
+
+TEST(VerseIndex, RoundTripKeepsRowsChunksAndHeader) {
+  const auto path = (test::scratch_dir("idx") / "a.plvi").string();
+  VerseIndex::write(path, sample_contents());
+  VerseIndex index(path, "test-model/1");
+  EXPECT_EQ(index.size(), 3u);
+  EXPECT_EQ(index.dim(), 4u);
+  EXPECT_EQ(index.model_id(), "test-model/1");
+  EXPECT_EQ(index.catalog_fingerprint(), 0x1234u);
+  EXPECT_EQ(index.row(2)[1], 0.8f);
+  auto chunk = index.chunk(2);
+  EXPECT_EQ(chunk.song_key, 10);
+  EXPECT_EQ(chunk.verse, 2u);
+  EXPECT_EQ(chunk.line_begin, 5u);
+  EXPECT_EQ(chunk.line_end, 7u);
+  EXPECT_EQ(chunk.text, "third ♪");
+  EXPECT_EQ(index.chunk_text(0), "first verse\nline two");
+}
+
+TEST(VerseIndex, TopKIsExactCosineOrder) {
+  const auto path = (test::scratch_dir("idx") / "a.plvi").string();
+  VerseIndex::write(path, sample_contents());
+  VerseIndex index(path);
+  const float q[4] = {0.8f, 0.6f, 0, 0};
+  auto hits = index.top_k(q, 2);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].row, 2u);  // 0.48 + 0.48 = 0.96
+  EXPECT_NEAR(hits[0].score, 0.96f, 1e-6);
+  EXPECT_EQ(hits[1].row, 0u);  // 0.8
+  EXPECT_EQ(index.top_k(q, 10).size(), 3u);
+}
+
+TEST(VerseIndex, RefusesWrongModelTruncationAndCorruption) {
+  const auto dir = test::scratch_dir("idx");
+  const auto path = (dir / "a.plvi").string();
+  VerseIndex::write(path, sample_contents());
+  EXPECT_NE(expect_error(path, "other-model").find("built by model 'test-model/1'"), std::string::npos);
+
+  const std::string bytes = test::read_file(path);
+  const auto truncated = test::write_file(dir / "t.plvi", bytes.substr(0, bytes.size() - 5)).string();
+  EXPECT_NE(expect_error(truncated).find("truncated"), std::string::npos);
+
+  std::string flipped = bytes;
+  flipped[flipped.size() - 20] ^= 0x01;  // inside the chunk texts/records
+  const auto corrupt = test::write_file(dir / "c.plvi", flipped).string();
+  EXPECT_NE(expect_error(corrupt).find("checksum"), std::string::npos);
+
+  std::string vec_flip = bytes;
+  vec_flip[200] ^= 0x40;  // inside the vectors
+  EXPECT_NE(expect_error(test::write_file(dir / "v.plvi", vec_flip).string()).find("checksum"), std::string::npos);
+
+  EXPECT_NE(expect_error(test::write_file(dir / "m.plvi", "not an index at all" + std::string(300, '\0')).string())
+                .find("bad magic"),
+            std::string::npos);
+  std::string version = bytes;
+  version[8] = 9;
+  EXPECT_NE(expect_error(test::write_file(dir / "ver.plvi", version).string()).find("version 9"), std::string::npos);
+}
+
+TEST(VerseIndex, FailedWriteLeavesTheOldFileAndNoTemporaries) {
+  const auto dir = test::scratch_dir("idx");
+  const auto path = (dir / "a.plvi").string();
+  VerseIndex::write(path, sample_contents());
+  const std::string before = test::read_file(path);
+  IndexContents bad = sample_contents();
+  bad.vectors.pop_back();  // inconsistent: refused before anything is written
+  EXPECT_THROW(VerseIndex::write(path, bad), Error);
+  EXPECT_EQ(test::read_file(path), before);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST(PrincipalComponents, FindsTheDominantDirectionDeterministically) {
+  // Rows spread mostly along (1, 1, 0) / sqrt 2.
+  std::vector<float> rows;
+  for (int i = -5; i <= 5; ++i) {
+    rows.insert(rows.end(), {static_cast<float>(i) + 0.1f, static_cast<float>(i) - 0.1f, 0.05f * static_cast<float>(i % 3)});
+  }
+  auto pc = principal_components(rows.data(), 11, 3, 1);
+  ASSERT_EQ(pc.size(), 3u);
+  EXPECT_NEAR(pc[0], std::sqrt(0.5f), 1e-2);
+  EXPECT_NEAR(pc[1], std::sqrt(0.5f), 1e-2);
+  EXPECT_EQ(pc, principal_components(rows.data(), 11, 3, 1));
+  std::vector<float> v = {1, 1, 1};
+  project_rows(v.data(), 1, 3, pc);
+  EXPECT_NEAR(v[0] * pc[0] + v[1] * pc[1] + v[2] * pc[2], 0.0f, 1e-5);
+  EXPECT_NEAR(v[0] * v[0] + v[1] * v[1] + v[2] * v[2], 1.0f, 1e-5);
+}

@@ -1,0 +1,33 @@
+#include <gtest/gtest.h>
+
+#include "promptlist/error.h"
+#include "promptlist/text.h"
+
+using namespace promptlist;
+
+TEST(Utf8, FindsTheFirstInvalidByte) {
+  EXPECT_FALSE(find_invalid_utf8("plain ascii"));
+  EXPECT_FALSE(find_invalid_utf8("Gr\xC3\xBC\xC3\x9F" "e \xE2\x99\xAA"));  // Grüße ♪
+  EXPECT_EQ(find_invalid_utf8("ab\xFF" "cd"), 2u);
+  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);          // overlong '/'
+  EXPECT_EQ(find_invalid_utf8("x\xED\xA0\x80"), 1u);     // UTF-16 surrogate
+  EXPECT_EQ(find_invalid_utf8("abc\xE2\x82"), 3u);       // truncated sequence
+}
+
+TEST(Normalize, FoldsCaseAccentsAndTypography) {
+  EXPECT_EQ(normalize_text("Caf\xC3\xA9 NO\xC3\x8BL"), "cafe noel");
+  EXPECT_EQ(normalize_text("don\xE2\x80\x99t"), "don't");
+  EXPECT_EQ(normalize_text("\xEF\xBC\xA1\xEF\xBC\xA2"), "ab");  // full-width
+  EXPECT_THROW(normalize_text("bad \xFF byte"), Error);
+}
+
+TEST(WordTokens, SplitsLikeGloveCorpus) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(word_tokens("Silent night, holy night!"), (V{"silent", "night", "holy", "night"}));
+  EXPECT_EQ(word_tokens("I don't know"), (V{"i", "do", "n't", "know"}));
+  EXPECT_EQ(word_tokens("the man's horse"), (V{"the", "man", "'s", "horse"}));
+  EXPECT_EQ(word_tokens("O'er the hills, 'tis morn"), (V{"o'er", "the", "hills", "'tis", "morn"}));
+  EXPECT_EQ(word_tokens("'quoted' words"), (V{"quoted", "words"}));
+  EXPECT_EQ(word_tokens("  ...  "), V{});
+  EXPECT_EQ(word_tokens("Fr\xC3\xB6hliche Weihnacht"), (V{"frohliche", "weihnacht"}));
+}
