@@ -33,7 +33,10 @@ step() { printf '\n== %s\n' "$*"; }
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libopenblas-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libsentencepiece-dev libutf8proc-dev libhnswlib-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev nodejs npm)
+  libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev)
+# Node: a machine may already have it from NodeSource (whose nodejs package
+# bundles npm and conflicts with Debian's npm); only install Debian's if absent.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 if [ "$bench" = 1 ]; then packages+=(python3-torch python3-numpy python3-sentencepiece); fi
 
 missing=()

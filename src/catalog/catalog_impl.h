@@ -2,6 +2,7 @@
 // access and the song upsert); not a public header.
 #pragma once
 
+#include <fstream>
 #include <string>
 
 #include "catalog/sqlite_db.h"
@@ -30,6 +31,23 @@ class ImportProblems {
  private:
   ImportReport& report_;
   const ImportOptions& options_;
+};
+
+// Reads an import file line by line, counting line numbers and bytes for
+// error messages and the progress callback.
+class ImportLines {
+ public:
+  ImportLines(const std::string& file, const ImportOptions& options);  // throws if unreadable
+  // Next physical line without its '\n'; false at the end of the file.
+  bool next(std::string& line);
+  std::size_t line_number() const { return line_no_; }
+  void finish();  // throws on a read error; reports 100 %
+
+ private:
+  std::string file_;
+  const ImportOptions& options_;
+  std::ifstream in_;
+  std::size_t total_ = 0, bytes_ = 0, line_no_ = 0;
 };
 
 }  // namespace promptlist

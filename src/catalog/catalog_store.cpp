@@ -231,6 +231,26 @@ void ImportProblems::bad_line(std::size_t line, const std::string& reason) {
   if (report_.problems.size() < 20) report_.problems.push_back(std::move(problem));
 }
 
+ImportLines::ImportLines(const std::string& file, const ImportOptions& options)
+    : file_(file), options_(options), in_(file, std::ios::binary) {
+  if (!in_) throw Error(file + ": cannot open");
+  std::error_code ec;
+  total_ = std::filesystem::file_size(file, ec);
+}
+
+bool ImportLines::next(std::string& line) {
+  if (!std::getline(in_, line)) return false;
+  ++line_no_;
+  bytes_ += line.size() + 1;
+  if (options_.progress && line_no_ % 128 == 0) options_.progress(bytes_, total_);
+  return true;
+}
+
+void ImportLines::finish() {
+  if (in_.bad()) throw Error(file_ + ": read error");
+  if (options_.progress) options_.progress(total_, total_);
+}
+
 Catalog::Catalog(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
 Catalog::~Catalog() = default;
 

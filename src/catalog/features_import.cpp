@@ -5,8 +5,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "catalog/catalog_impl.h"
@@ -152,10 +150,7 @@ ParsedTrack parse_track(const ColumnMap& cols, const std::vector<std::string>& r
 ImportReport Catalog::import_features_csv(const std::string& file, const ImportOptions& options) {
   ImportReport report;
   report.file = file;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(file + ": cannot open");
-  std::error_code ec;
-  const std::size_t total = std::filesystem::file_size(file, ec);
+  ImportLines lines(file, options);
   ImportProblems problems(report, options);
 
   csv_parser parser;
@@ -199,10 +194,8 @@ ImportReport Catalog::import_features_csv(const std::string& file, const ImportO
   };
 
   std::string line;
-  std::size_t bytes = 0;
-  while (std::getline(in, line)) {
-    ++collector.line;
-    bytes += line.size() + 1;
+  while (lines.next(line)) {
+    collector.line = lines.line_number();
     line.push_back('\n');
     if (csv_parse(&parser, line.data(), line.size(), CsvCollector::on_field, CsvCollector::on_record, &collector) !=
         line.size()) {
@@ -212,15 +205,13 @@ ImportReport Catalog::import_features_csv(const std::string& file, const ImportO
                   csv_strerror(csv_error(&parser)) + ")");
     }
     process_records();
-    if (options.progress && collector.line % 256 == 0) options.progress(bytes, total);
   }
-  if (in.bad()) throw Error(file + ": read error");
+  lines.finish();
   if (csv_fini(&parser, CsvCollector::on_field, CsvCollector::on_record, &collector) != 0)
     throw Error(file + ":" + std::to_string(collector.line) + ": malformed CSV (unterminated quoted field)");
   process_records();
   if (!cols) throw Error(file + ": empty file (no CSV header)");
   tx.commit();
-  if (options.progress) options.progress(total, total);
   return report;
 }
 

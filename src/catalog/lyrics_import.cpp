@@ -1,6 +1,4 @@
 // Import of lyrics from JSON Lines (one song object per line).
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog_impl.h"
@@ -103,38 +101,29 @@ Song parse_song(const std::string& line) {
 ImportReport Catalog::import_lyrics_jsonl(const std::string& file, const ImportOptions& options) {
   ImportReport report;
   report.file = file;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(file + ": cannot open");
-  std::error_code ec;
-  const std::size_t total = std::filesystem::file_size(file, ec);
+  ImportLines lines(file, options);
   ImportProblems problems(report, options);
-
   SqliteTransaction tx(impl_->db);
   std::string line;
-  std::size_t line_no = 0, bytes = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    bytes += line.size() + 1;
+  while (lines.next(line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines are allowed
     ++report.lines;
     if (line.size() > kMaxLineBytes) {
-      problems.bad_line(line_no, "line is longer than 4 MiB");
+      problems.bad_line(lines.line_number(), "line is longer than 4 MiB");
       continue;
     }
     Song song;
     try {
       song = parse_song(line);
     } catch (const std::invalid_argument& e) {
-      problems.bad_line(line_no, e.what());
+      problems.bad_line(lines.line_number(), e.what());
       continue;
     }
     (upsert_song(impl_->db, song) ? report.inserted : report.updated)++;
-    if (options.progress && (line_no % 64 == 0)) options.progress(bytes, total);
   }
-  if (in.bad()) throw Error(file + ": read error");
+  lines.finish();
   tx.commit();
-  if (options.progress) options.progress(total, total);
   return report;
 }
 
