@@ -6,6 +6,7 @@
 //     index-<model>.plvi           one verse index per embedding model
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -31,5 +32,10 @@ std::unique_ptr<Embedder> load_embedder(Paths& paths);
 // The data folder: --data, else $PROMPTLIST_DATA, else ../shared/data when
 // it exists. Empty when none is found.
 std::string default_data_dir();
+
+// Seconds since t0, for the timings commands print.
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 }  // namespace promptlist::cli

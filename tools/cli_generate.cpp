@@ -1,0 +1,93 @@
+// promptlist generate: a playlist for a prompt.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_commands.h"
+#include "cli_context.h"
+#include "cli_progress.h"
+#include "promptlist/error.h"
+#include "promptlist/playlist.h"
+
+namespace fs = std::filesystem;
+
+namespace promptlist::cli {
+
+namespace {
+
+struct Loaded {
+  std::unique_ptr<Embedder> embedder;
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<VerseIndex> index;
+};
+
+Loaded load_for_search(Paths& paths) {
+  Loaded l;
+  l.embedder = load_embedder(paths);
+  if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
+  if (!fs::exists(paths.index)) throw Error(paths.index + ": no index yet; run 'promptlist index' first");
+  l.catalog = std::make_unique<Catalog>(paths.catalog);
+  l.index = std::make_unique<VerseIndex>(paths.index, l.embedder->model_id());
+  return l;
+}
+
+void print_playlist_table(const Playlist& p) {
+  std::printf("Playlist for \"%s\" (%zu songs)\n\n", p.request.prompt.c_str(), p.entries.size());
+  for (std::size_t i = 0; i < p.entries.size(); ++i) {
+    const auto& e = p.entries[i];
+    std::printf("%2zu. %s - %s   [%.3f]\n", i + 1, e.title.c_str(), e.artist.c_str(), e.score);
+    std::printf("    why: %s\n", e.why.c_str());
+    // The matched verse, indented, at most 4 lines.
+    std::size_t start = 0;
+    for (int line = 0; line < 4 && start < e.matched_text.size(); ++line) {
+      std::size_t end = e.matched_text.find('\n', start);
+      if (end == std::string::npos) end = e.matched_text.size();
+      std::printf("    | %s\n", e.matched_text.substr(start, end - start).c_str());
+      start = end + 1;
+    }
+    if (start < e.matched_text.size()) std::printf("    | ...\n");
+    std::printf("\n");
+  }
+  for (const auto& n : p.notes) std::printf("note: %s\n", n.c_str());
+}
+
+void cmd_generate(Paths& paths, const PlaylistRequest& request, bool json) {
+  validate(request);
+  Loaded l = load_for_search(paths);
+  if (l.index->catalog_fingerprint() != l.catalog->lyrics_fingerprint())
+    std::fprintf(stderr, "warning: the catalog changed since the index was built; run 'promptlist index'\n");
+  LyricsSearch search(*l.index, *l.embedder);
+  const Playlist p = make_playlist(*l.catalog, search, request);
+  if (json)
+    std::cout << to_json(p).dump(2) << "\n";
+  else
+    print_playlist_table(p);
+}
+
+}  // namespace
+
+void add_generate_command(CLI::App& app, Paths& paths) {
+  struct Args {
+    PlaylistRequest request;
+    std::string scoring = "hybrid";
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* generate = app.add_subcommand("generate", "Make a playlist for a prompt");
+  generate->add_option("prompt", args->request.prompt, "What you want to hear")->required();
+  generate->add_option("-n,--count", args->request.n, "Number of songs")->capture_default_str();
+  generate->add_option("--max-per-artist", args->request.max_per_artist, "At most K songs by one artist (0: no cap)");
+  generate->add_option("--scoring", args->scoring, "Lyrics scoring: semantic, lexical or hybrid")
+      ->check(CLI::IsMember({"semantic", "lexical", "hybrid"}))
+      ->capture_default_str();
+  generate->add_option("--model", paths.model, "sentence-transformers model folder (the index must match)");
+  generate->add_flag("--json", args->json, "Print JSON");
+  generate->callback([&paths, args] {
+    args->request.scoring = lyrics_scoring_from_string(args->scoring);
+    cmd_generate(paths, args->request, args->json);
+  });
+}
+
+}  // namespace promptlist::cli

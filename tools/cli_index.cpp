@@ -1,0 +1,47 @@
+// promptlist index: embed every verse and write the index.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_commands.h"
+#include "cli_context.h"
+#include "cli_progress.h"
+#include "promptlist/error.h"
+#include "promptlist/catalog.h"
+#include "promptlist/index_builder.h"
+
+namespace fs = std::filesystem;
+
+namespace promptlist::cli {
+
+namespace {
+
+void cmd_index(Paths& paths) {
+  auto embedder = load_embedder(paths);
+  if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
+  Catalog catalog(paths.catalog);
+  const auto t0 = std::chrono::steady_clock::now();
+  ProgressBar bar("embedding verses");
+  IndexBuildOptions options;
+  options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
+  const auto r = build_verse_index(catalog, *embedder, paths.index, options);
+  bar.finish();
+  const double secs = seconds_since(t0);
+  std::printf("indexed %zu songs as %zu verse chunks with %s in %.1f s (%.0f chunks/s)\n", r.songs, r.chunks,
+              embedder->model_id().c_str(), secs, static_cast<double>(r.chunks) / secs);
+  std::printf("  %zu tokens, %zu unknown to the model (%.1f%%), %zu chunks truncated\n", r.embed.tokens,
+              r.embed.unknown, r.embed.tokens ? 100.0 * r.embed.unknown / r.embed.tokens : 0.0, r.embed.truncated);
+  std::printf("  wrote %s (%.1f MB)\n", paths.index.c_str(), static_cast<double>(fs::file_size(paths.index)) / 1e6);
+}
+
+}  // namespace
+
+void add_index_command(CLI::App& app, Paths& paths) {
+  auto* index = app.add_subcommand("index", "Embed every verse of the catalog and write the search index");
+  index->add_option("--model", paths.model, "sentence-transformers model folder (default: the built-in GloVe model)");
+  index->callback([&paths] { cmd_index(paths); });
+}
+
+}  // namespace promptlist::cli
