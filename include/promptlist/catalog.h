@@ -94,6 +94,9 @@ class Catalog {
   // Songs with audio features (verses not loaded).
   std::vector<Song> songs_with_features() const;
   std::vector<PlaylistLabel> playlists_of(std::int64_t key) const;
+  // Every (song key, playlist) pair, ordered by playlist id then song key:
+  // the labelled data the built-in feature predictor learns from.
+  std::vector<std::pair<std::int64_t, PlaylistLabel>> playlist_memberships() const;
   // Hash of every song's id, title, artist and verses: an index built from
   // the catalog stores it and is stale when it changes.
   std::uint64_t lyrics_fingerprint() const;

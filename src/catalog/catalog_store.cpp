@@ -71,6 +71,10 @@ std::vector<std::string> parse_tags(const std::string& json_text) {
 
 constexpr const char* kSongColumns =
     "key, id, title, artist, collection, year, language, tags, source, license, spotify_id";
+// The same columns qualified, for joins with the features table (which has
+// a column named key too).
+constexpr const char* kSongColumnsQualified =
+    "s.key, s.id, s.title, s.artist, s.collection, s.year, s.language, s.tags, s.source, s.license, s.spotify_id";
 
 Song read_song_row(const SqliteStatement& st) {
   Song s;
@@ -300,9 +304,9 @@ std::vector<Song> Catalog::songs_with_lyrics() const {
 
 std::vector<Song> Catalog::songs_with_features() const {
   std::vector<Song> songs;
-  std::string sql = std::string("SELECT ") + kSongColumns;
+  std::string sql = std::string("SELECT ") + kSongColumnsQualified;
   for (const auto& f : feature_specs()) sql += std::string(", f.") + std::string(f.name);
-  sql += " FROM songs JOIN features f ON f.song_key = songs.key ORDER BY id";
+  sql += " FROM songs s JOIN features f ON f.song_key = s.key ORDER BY s.id";
   SqliteStatement st(impl_->db, sql.c_str());
   while (st.step()) {
     Song s = read_song_row(st);
@@ -320,6 +324,14 @@ std::vector<PlaylistLabel> Catalog::playlists_of(std::int64_t key) const {
   st.bind(1, key);
   while (st.step()) labels.push_back({st.text(0), st.text(1), st.text(2), st.text(3)});
   return labels;
+}
+
+std::vector<std::pair<std::int64_t, PlaylistLabel>> Catalog::playlist_memberships() const {
+  std::vector<std::pair<std::int64_t, PlaylistLabel>> rows;
+  SqliteStatement st(impl_->db,
+                     "SELECT song_key, playlist_id, name, genre, subgenre FROM playlists ORDER BY playlist_id, song_key");
+  while (st.step()) rows.push_back({st.int64(0), {st.text(1), st.text(2), st.text(3), st.text(4)}});
+  return rows;
 }
 
 std::uint64_t Catalog::lyrics_fingerprint() const {

@@ -1,0 +1,46 @@
+// promptlist features: the audio features a prompt asks for, as JSON.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_commands.h"
+#include "cli_context.h"
+#include "promptlist/builtin_predictor.h"
+#include "promptlist/catalog.h"
+#include "promptlist/error.h"
+
+namespace promptlist::cli {
+
+namespace {
+
+void cmd_features(Paths& paths, const std::string& prompt, const FeatureValues& overrides) {
+  resolve_paths(paths);
+  if (!std::filesystem::exists(paths.catalog))
+    throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
+  Catalog catalog(paths.catalog);
+  auto predictor = load_feature_predictor(paths, catalog);
+  FeatureTarget target = predictor->predict(prompt);
+  apply_overrides(target, overrides);
+  nlohmann::json out = to_json(target);
+  out["prompt"] = prompt;
+  out["predictor"] = predictor->name();
+  std::cout << out.dump(2) << "\n";
+}
+
+}  // namespace
+
+void add_features_command(CLI::App& app, Paths& paths) {
+  struct Args {
+    std::string prompt;
+    FeatureValues overrides;
+  };
+  auto args = std::make_shared<Args>();
+  auto* features = app.add_subcommand("features", "Print the audio features a prompt asks for, as JSON");
+  features->add_option("prompt", args->prompt, "What you want to hear")->required();
+  features->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
+  add_feature_override_options(*features, args->overrides);
+  features->callback([&paths, args] { cmd_features(paths, args->prompt, args->overrides); });
+}
+
+}  // namespace promptlist::cli
