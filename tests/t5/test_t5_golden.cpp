@@ -18,6 +18,9 @@ struct GoldenCase {
   int index;
 };
 
+// Readable parameter in failure messages instead of a byte dump.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.model << " case " << c.index; }
+
 std::string case_name(const testing::TestParamInfo<GoldenCase>& info) {
   std::string name = info.param.model + "_" + std::to_string(info.param.index);
   std::replace(name.begin(), name.end(), '-', '_');
@@ -75,6 +78,7 @@ TEST_P(T5Golden, EncoderOutputMatches) {
     double worst = 0;
     for (int r = 0; r < rows; ++r)
       for (int c = 0; c < d; ++c) worst = std::max(worst, std::fabs(out[r * d + c] - full[r][c].get<double>()));
+    RecordProperty("encoder_max_abs_diff", std::to_string(worst));
     EXPECT_LE(worst, tol);
   }
 }
@@ -96,6 +100,7 @@ TEST_P(T5Golden, FirstStepLogitsMatch) {
     const auto full = expected()["debug"]["first_step_logits"].get<std::vector<double>>();
     double worst = 0;
     for (std::size_t i = 0; i < full.size(); ++i) worst = std::max(worst, std::fabs(logits[i] - full[i]));
+    RecordProperty("logits_max_abs_diff", std::to_string(worst));
     EXPECT_LE(worst, tol);
   }
 }
@@ -120,6 +125,7 @@ TEST_P(T5Golden, BeamMatches) {
   EXPECT_EQ(result.ids, want["ids"].get<std::vector<int>>());
   EXPECT_EQ(result.text, want["text_cleaned"].get<std::string>());
   EXPECT_NEAR(result.score, want["score"].get<double>(), golden()["tolerances"]["beam_score_abs"].get<double>());
+  RecordProperty("beam_score_diff", std::to_string(std::fabs(result.score - want["score"].get<double>())));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCases, T5Golden, testing::ValuesIn(all_cases()), case_name);
