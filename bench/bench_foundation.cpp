@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     r.prompt = p;
     auto q0 = Clock::now();
     try {
-      make_playlist(catalog, search, r);
+      make_playlist({&catalog, &search}, r);
     } catch (const std::exception&) {
       continue;  // a caption of unknown words only
     }

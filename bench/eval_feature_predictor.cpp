@@ -1,11 +1,8 @@
 // eval_feature_predictor: an honest look at the built-in feature predictor,
 // printed as JSON.
 //
-// 1. Held-out playlists: every 5th playlist of the catalog (by id) is held
-//    out whole: none of its tracks is seen in training. Its name is used as
-//    the prompt; all tracks with features are ranked by sound fit; the AUC
-//    is the chance that one of the playlist's tracks ranks above a random
-//    other track (0.5 = no better than random).
+// 1. Held-out playlists (predictor_evaluation.h): every 5th playlist is held
+//    out whole, its name is the prompt, AUC of its tracks under sound fit.
 // 2. The seed card's five examples: for every feature the card's answer
 //    names, is our prediction on the same side of the catalog mean?
 //
@@ -21,6 +18,7 @@
 #include <string>
 
 #include "promptlist/builtin_predictor.h"
+#include "promptlist/predictor_evaluation.h"
 #include "promptlist/sound_ranking.h"
 
 using namespace promptlist;
@@ -33,66 +31,11 @@ int main() {
   const auto tracks = catalog.songs_with_features();
   const auto memberships = catalog.playlist_memberships();
 
-  // Playlists in id order; every 5th is held out.
-  std::map<std::string, std::pair<std::string, std::vector<std::int64_t>>> playlists;
-  for (const auto& [key, label] : memberships) {
-    auto& p = playlists[label.playlist_id];
-    p.first = label.name;
-    p.second.push_back(key);
-  }
-  std::vector<std::int64_t> held_out_tracks;
-  std::vector<const std::pair<std::string, std::vector<std::int64_t>>*> held_out;
-  std::size_t i = 0;
-  for (const auto& [id, p] : playlists)
-    if (i++ % 5 == 0) {
-      held_out.push_back(&p);
-      held_out_tracks.insert(held_out_tracks.end(), p.second.begin(), p.second.end());
-    }
-  BuiltinFeaturePredictor predictor(vectors, tracks, memberships, {}, held_out_tracks);
-  SoundRanker ranker(tracks);
-
+  const HeldOutReport held = evaluate_held_out_playlists(vectors, tracks, memberships, 5);
   nlohmann::json per_playlist = nlohmann::json::array();
-  double auc_sum = 0;
-  std::size_t scored = 0, above = 0, empty = 0;
-  std::vector<double> fits(tracks.size());
-  for (const auto* p : held_out) {
-    const FeatureTarget target = predictor.predict(p->first);
-    if (target.empty()) {
-      ++empty;
-      continue;
-    }
-    const std::set<std::int64_t> members(p->second.begin(), p->second.end());
-    for (std::size_t t = 0; t < tracks.size(); ++t) {
-      auto f = ranker.fit(tracks[t], target);
-      fits[t] = f ? f->total : 0;
-    }
-    // AUC by ranks (ties count half).
-    std::vector<std::size_t> order(tracks.size());
-    for (std::size_t t = 0; t < order.size(); ++t) order[t] = t;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fits[a] < fits[b]; });
-    double rank_sum = 0;
-    std::size_t pos = 0, n_pos = 0;
-    while (pos < order.size()) {
-      std::size_t end = pos;
-      while (end < order.size() && fits[order[end]] == fits[order[pos]]) ++end;
-      const double mid_rank = (pos + end + 1) / 2.0;
-      for (std::size_t k = pos; k < end; ++k)
-        if (members.count(tracks[order[k]].key)) {
-          rank_sum += mid_rank;
-          ++n_pos;
-        }
-      pos = end;
-    }
-    const double n_neg = static_cast<double>(tracks.size() - n_pos);
-    const double auc = (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg);
-    auc_sum += auc;
-    ++scored;
-    above += auc > 0.5;
-    std::vector<std::string> named;
-    for (const auto& spec : feature_specs())
-      if (target[spec.feature]) named.push_back(std::string(spec.name));
-    per_playlist.push_back({{"prompt", p->first}, {"tracks", n_pos}, {"auc", auc}, {"features", named}});
-  }
+  for (const auto& p : held.playlists)
+    per_playlist.push_back({{"prompt", p.prompt}, {"tracks", p.tracks}, {"auc", p.auc}, {"features", p.features}});
+  SoundRanker ranker(tracks);
 
   // The seed card's examples and the card's answers.
   struct Seed {
@@ -148,11 +91,11 @@ int main() {
 
   nlohmann::json out = {
       {"held_out_playlists",
-       {{"held_out", held_out.size()},
-        {"with_a_prediction", scored},
-        {"without_any_feature", empty},
-        {"mean_auc", scored ? auc_sum / scored : 0.0},
-        {"share_auc_above_0_5", scored ? static_cast<double>(above) / scored : 0.0},
+       {{"held_out", held.held_out},
+        {"with_a_prediction", held.playlists.size()},
+        {"without_any_feature", held.without_prediction},
+        {"mean_auc", held.mean_auc},
+        {"share_auc_above_0_5", held.share_above_random},
         {"examples", per_playlist}}},
       {"seed_examples",
        {{"card_features", named},

@@ -10,6 +10,7 @@
 #include "cli_progress.h"
 #include "promptlist/error.h"
 #include "promptlist/playlist.h"
+#include "promptlist/verse_index.h"
 
 namespace fs = std::filesystem;
 
@@ -17,19 +18,41 @@ namespace promptlist::cli {
 
 namespace {
 
+// Everything a playlist may be made from; a signal whose files are missing
+// stays empty and make_playlist() decides whether that is an error.
 struct Loaded {
-  std::unique_ptr<Embedder> embedder;
   std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<Embedder> embedder;
   std::unique_ptr<VerseIndex> index;
+  std::unique_ptr<LyricsSearch> lyrics;
+  std::unique_ptr<SoundRanker> sound;
+  std::unique_ptr<FeaturePredictor> predictor;
+  PlaylistSources sources() const { return {catalog.get(), lyrics.get(), sound.get(), predictor.get()}; }
 };
 
-Loaded load_for_search(Paths& paths) {
+Loaded load_sources(Paths& paths, SignalMix by) {
   Loaded l;
-  l.embedder = load_embedder(paths);
+  resolve_paths(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
-  if (!fs::exists(paths.index)) throw Error(paths.index + ": no index yet; run 'promptlist index' first");
   l.catalog = std::make_unique<Catalog>(paths.catalog);
-  l.index = std::make_unique<VerseIndex>(paths.index, l.embedder->model_id());
+  if (by != SignalMix::sound) {
+    l.embedder = load_embedder(paths);
+    if (fs::exists(paths.index)) {
+      l.index = std::make_unique<VerseIndex>(paths.index, l.embedder->model_id());
+      if (l.index->catalog_fingerprint() != l.catalog->lyrics_fingerprint())
+        std::fprintf(stderr, "warning: the catalog changed since the index was built; run 'promptlist index'\n");
+      l.lyrics = std::make_unique<LyricsSearch>(*l.index, *l.embedder);
+    } else if (by == SignalMix::lyrics) {
+      throw Error(paths.index + ": no index yet; run 'promptlist index' first");
+    }
+  }
+  if (by != SignalMix::lyrics) {
+    auto tracks = l.catalog->songs_with_features();
+    if (!tracks.empty()) {
+      l.predictor = load_feature_predictor(paths, *l.catalog);
+      l.sound = std::make_unique<SoundRanker>(std::move(tracks));
+    }
+  }
   return l;
 }
 
@@ -50,16 +73,20 @@ void print_playlist_table(const Playlist& p) {
     if (start < e.matched_text.size()) std::printf("    | ...\n");
     std::printf("\n");
   }
+  if (!p.target.empty()) {
+    std::printf("sound asked for:");
+    for (const auto& spec : feature_specs())
+      if (const auto& g = p.target[spec.feature])
+        std::printf(" %s %.2f (%s)", std::string(spec.name).c_str(), g->value, to_string(g->source));
+    std::printf("\n");
+  }
   for (const auto& n : p.notes) std::printf("note: %s\n", n.c_str());
 }
 
 void cmd_generate(Paths& paths, const PlaylistRequest& request, bool json) {
   validate(request);
-  Loaded l = load_for_search(paths);
-  if (l.index->catalog_fingerprint() != l.catalog->lyrics_fingerprint())
-    std::fprintf(stderr, "warning: the catalog changed since the index was built; run 'promptlist index'\n");
-  LyricsSearch search(*l.index, *l.embedder);
-  const Playlist p = make_playlist(*l.catalog, search, request);
+  Loaded l = load_sources(paths, request.by);
+  const Playlist p = make_playlist(l.sources(), request);
   if (json)
     std::cout << to_json(p).dump(2) << "\n";
   else
@@ -72,6 +99,7 @@ void add_generate_command(CLI::App& app, Paths& paths) {
   struct Args {
     PlaylistRequest request;
     std::string scoring = "hybrid";
+    std::string by = "both";
     bool json = false;
   };
   auto args = std::make_shared<Args>();
@@ -82,10 +110,16 @@ void add_generate_command(CLI::App& app, Paths& paths) {
   generate->add_option("--scoring", args->scoring, "Lyrics scoring: semantic, lexical or hybrid")
       ->check(CLI::IsMember({"semantic", "lexical", "hybrid"}))
       ->capture_default_str();
+  generate->add_option("--by", args->by, "Choose songs by lyrics, sound (audio features) or both")
+      ->check(CLI::IsMember({"lyrics", "sound", "both"}))
+      ->capture_default_str();
   generate->add_option("--model", paths.model, "sentence-transformers model folder (the index must match)");
+  generate->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
+  add_feature_override_options(*generate, args->request.overrides);
   generate->add_flag("--json", args->json, "Print JSON");
   generate->callback([&paths, args] {
     args->request.scoring = lyrics_scoring_from_string(args->scoring);
+    args->request.by = signal_mix_from_string(args->by);
     cmd_generate(paths, args->request, args->json);
   });
 }

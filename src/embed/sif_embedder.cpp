@@ -45,7 +45,9 @@ EmbedStats SifEmbedder::embed(const std::vector<std::string>& texts, float* out,
     for (const auto& w : words) {
       auto id = vectors_->find(w);
       if (!id) {
-        ++stats.unknown;
+        // The npm package leaves out one-letter words ("a", "i"); SIF would
+        // give them almost no weight anyway, so they are not "unknown".
+        if (utf8_length(w) > 1) ++stats.unknown;
         continue;
       }
       const float wt = weight(*id);

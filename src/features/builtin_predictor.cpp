@@ -45,6 +45,13 @@ bool is_noise_word(const std::string& w) {
   return w.size() < 3 || kNoise.count(w) != 0 || std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Words that say what is asked for, not how it should sound.
+bool is_request_word(const std::string& w) {
+  static const std::unordered_set<std::string> kRequest = {"song", "songs", "music", "track", "tracks", "playlist",
+                                                            "tune", "tunes", "play", "need", "want", "some"};
+  return kRequest.count(w) != 0;
+}
+
 }  // namespace
 
 BuiltinFeaturePredictor::BuiltinFeaturePredictor(std::shared_ptr<const WordVectors> vectors,
@@ -145,7 +152,7 @@ FeatureTarget BuiltinFeaturePredictor::predict(std::string_view prompt) const {
     auto id = m.vectors->find(q);
     if (!id) continue;
     const float weight = m.sif.weight(*id);
-    if (weight < 0.5f) continue;  // function words carry no sound
+    if (weight < 0.75f || is_request_word(q)) continue;  // function words and "songs" carry no sound
     std::vector<float> qv(m.vectors->vector(*id), m.vectors->vector(*id) + dim);
     double norm = 0;
     for (float x : qv) norm += static_cast<double>(x) * x;

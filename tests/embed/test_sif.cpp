@@ -72,6 +72,8 @@ TEST(SifEmbedder, CountsUnknownWordsAndIsDeterministic) {
   EXPECT_EQ(stats.tokens, 6u);
   EXPECT_EQ(stats.unknown, 2u);
   EXPECT_EQ(std::memcmp(out.data(), out.data() + e.dim(), e.dim() * sizeof(float)), 0);
+  // One-letter words are not in the npm package; they are not "unknown".
+  EXPECT_EQ(e.embed({"I saw a horse"}, out.data()).unknown, 0u);
   // Case and accents do not matter: verses and prompts are normalised alike.
   EXPECT_EQ(embed(e, "Café NIGHT"), embed(e, "cafe night"));
   EXPECT_EQ(e.count_tokens("I don't know"), 4u);

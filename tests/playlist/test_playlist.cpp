@@ -57,7 +57,7 @@ Playlist generate(const std::string& prompt, std::size_t n = 9, std::size_t max_
   r.n = n;
   r.max_per_artist = max_per_artist;
   r.scoring = scoring;
-  return make_playlist(*world().catalog, *world().search, r);
+  return make_playlist({world().catalog.get(), world().search.get()}, r);
 }
 
 // How many of the first k songs have a matched verse (or title) that uses

@@ -1,0 +1,187 @@
+// Feature schema, stated constraints, targets, and the built-in predictor
+// and sound ranking on the real Spotify feature catalog.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "promptlist/builtin_predictor.h"
+#include "promptlist/catalog.h"
+#include "promptlist/predictor_evaluation.h"
+#include "promptlist/sound_ranking.h"
+#include "promptlist/text.h"
+#include "test_support.h"
+
+using namespace promptlist;
+
+TEST(FeatureSchema, NamesRangesAndLookups) {
+  EXPECT_EQ(feature_specs().size(), kFeatureCount);
+  for (std::size_t i = 0; i < kFeatureCount; ++i) {
+    const auto& s = feature_specs()[i];
+    EXPECT_EQ(static_cast<std::size_t>(s.feature), i);
+    EXPECT_EQ(feature_by_name(s.name), s.feature);
+    EXPECT_LE(s.min, s.target_min);
+    EXPECT_GE(s.max, s.target_max);
+  }
+  EXPECT_FALSE(feature_by_name("loudnesss"));
+  EXPECT_TRUE(feature_value_valid(Feature::loudness, 3.7));  // real Spotify data
+  EXPECT_FALSE(feature_value_valid(Feature::energy, 1.01));
+  EXPECT_FALSE(feature_value_valid(Feature::key, 4.5));
+  EXPECT_DOUBLE_EQ(clamp_to_target(Feature::loudness, 3.7), 0.0);
+  EXPECT_DOUBLE_EQ(clamp_to_target(Feature::time_signature, 1), 3.0);
+}
+
+TEST(FeatureTarget, StrongerSourcesWinAndValuesAreClamped) {
+  FeatureTarget t;
+  t.set(Feature::tempo, {120, 1.0, TargetSource::stated, "\"120 bpm\""});
+  t.set(Feature::tempo, {90, 0.9, TargetSource::predicted, "words"});
+  EXPECT_DOUBLE_EQ(t[Feature::tempo]->value, 120);
+  t.set(Feature::tempo, {400, 1.0, TargetSource::user, "set by you"});
+  EXPECT_DOUBLE_EQ(t[Feature::tempo]->value, feature_spec(Feature::tempo).target_max);
+  EXPECT_EQ(t[Feature::tempo]->source, TargetSource::user);
+  auto j = to_json(t);
+  EXPECT_EQ(j["features"]["tempo"]["source"], "user");
+  EXPECT_FALSE(j["features"].contains("energy"));
+}
+
+TEST(StatedConstraints, ParsesWhatPeopleSay) {
+  auto value = [](const char* prompt, Feature f) -> std::optional<double> {
+    auto t = stated_constraints(prompt);
+    return t[f] ? std::optional<double>(t[f]->value) : std::nullopt;
+  };
+  EXPECT_EQ(value("running music at 170 BPM", Feature::tempo), 170);
+  EXPECT_EQ(value("something around 95bpm", Feature::tempo), 95);
+  EXPECT_LT(*value("slow songs", Feature::tempo), 90);
+  EXPECT_GT(*value("fast punk", Feature::tempo), 130);
+  EXPECT_LE(*value("songs under 3 minutes", Feature::duration_ms), 180000);
+  EXPECT_GT(*value("instrumental focus", Feature::instrumentalness), 0.7);
+  EXPECT_GT(*value("live recordings", Feature::liveness), 0.6);
+  EXPECT_GT(*value("acoustic evening", Feature::acousticness), 0.7);
+  EXPECT_EQ(value("sad songs in a minor key", Feature::mode), 0);
+  EXPECT_EQ(value("a sonata in D major", Feature::key), 2);
+  EXPECT_EQ(value("a sonata in D major", Feature::mode), 1);
+  EXPECT_GT(*value("energetic workout", Feature::energy), 0.7);
+  EXPECT_LT(*value("calm evening", Feature::energy), 0.4);
+  EXPECT_FALSE(value("songs about the sea", Feature::tempo));
+  EXPECT_TRUE(stated_constraints("songs about the sea").empty());
+  EXPECT_EQ(stated_constraints("120 bpm")[Feature::tempo]->evidence, "\"120 bpm\"");
+}
+
+namespace {
+
+struct FeatureWorld {
+  std::vector<Song> tracks;
+  std::vector<std::pair<std::int64_t, PlaylistLabel>> memberships;
+  std::shared_ptr<const WordVectors> vectors;
+};
+
+// The TidyTuesday catalog: 28k real tracks in 471 labelled playlists.
+const FeatureWorld& features_world() {
+  static FeatureWorld w = [] {
+    FeatureWorld w;
+    const auto dir = test::scratch_dir("features");
+    Catalog catalog((dir / "catalog.db").string());
+    ImportOptions skip;
+    skip.skip_bad = true;
+    catalog.import_features_csv((test::data_dir() / "features/spotify_songs.csv").string(), skip);
+    w.tracks = catalog.songs_with_features();
+    w.memberships = catalog.playlist_memberships();
+    w.vectors = std::make_shared<const WordVectors>(test::glove_model_path().string());
+    return w;
+  }();
+  return w;
+}
+
+double mean_of(const std::vector<const Song*>& songs, Feature f) {
+  double sum = 0;
+  for (const Song* s : songs) sum += *s->features[f];
+  return sum / songs.size();
+}
+
+// The k best-fitting tracks for a prompt.
+std::vector<const Song*> top_tracks(const BuiltinFeaturePredictor& p, const SoundRanker& r, const char* prompt,
+                                    std::size_t k) {
+  const FeatureTarget target = p.predict(prompt);
+  std::vector<std::pair<double, const Song*>> scored;
+  for (const auto& t : r.tracks())
+    if (auto f = r.fit(t, target)) scored.push_back({-f->total, &t});
+  std::sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first || (a.first == b.first && a.second->key < b.second->key); });
+  std::vector<const Song*> top;
+  for (std::size_t i = 0; i < std::min(k, scored.size()); ++i) top.push_back(scored[i].second);
+  return top;
+}
+
+}  // namespace
+
+TEST(BuiltinPredictor, CalmAcousticAndEnergeticDanceRankTheRealCatalogOppositeWays) {
+  const auto& w = features_world();
+  BuiltinFeaturePredictor predictor(w.vectors, w.tracks, w.memberships);
+  SoundRanker ranker(w.tracks);
+  const auto calm = top_tracks(predictor, ranker, "calm acoustic songs for studying", 50);
+  const auto party = top_tracks(predictor, ranker, "I need energetic dance music for a party", 50);
+  ASSERT_EQ(calm.size(), 50u);
+  EXPECT_LT(mean_of(calm, Feature::energy), ranker.mean(Feature::energy) - 0.2);
+  EXPECT_GT(mean_of(calm, Feature::acousticness), ranker.mean(Feature::acousticness) + 0.3);
+  EXPECT_GT(mean_of(party, Feature::energy), ranker.mean(Feature::energy) + 0.1);
+  EXPECT_LT(mean_of(party, Feature::acousticness), ranker.mean(Feature::acousticness));
+  EXPECT_GT(mean_of(party, Feature::danceability), ranker.mean(Feature::danceability) + 0.1);
+}
+
+TEST(BuiltinPredictor, OutputsOnlyWhatThePromptSpeaksOf) {
+  const auto& w = features_world();
+  BuiltinFeaturePredictor predictor(w.vectors, w.tracks, w.memberships);
+  EXPECT_GT(predictor.profile_words(), 1000u);
+  const auto target = predictor.predict("songs about the number seven");
+  std::size_t named = 0;
+  for (const auto& g : target.goals) named += g.has_value();
+  EXPECT_LE(named, 2u) << nlohmann::json(to_json(target)).dump();
+  const auto stated = predictor.predict("instrumental music at 70 bpm");
+  EXPECT_EQ(stated[Feature::tempo]->value, 70);
+  EXPECT_EQ(stated[Feature::tempo]->source, TargetSource::stated);
+}
+
+TEST(BuiltinPredictor, UnseenWordsMapThroughNeighbours) {
+  // Every track whose name or album says "unplugged" is left out of
+  // training, so the word has no profile of its own; it must still lean
+  // acoustic through its GloVe neighbours ("acoustic", "stripped" ...).
+  const auto& w = features_world();
+  std::vector<std::int64_t> exclude;
+  for (const auto& t : w.tracks) {
+    const auto words = word_tokens(t.title + " " + t.collection);
+    if (std::find(words.begin(), words.end(), "unplugged") != words.end()) exclude.push_back(t.key);
+  }
+  ASSERT_GT(exclude.size(), 0u) << "the catalog should have unplugged tracks to leave out";
+  BuiltinPredictorOptions learned_only;
+  learned_only.apply_stated = false;
+  BuiltinFeaturePredictor predictor(w.vectors, w.tracks, w.memberships, learned_only, exclude);
+  const auto t = predictor.predict("unplugged");
+  ASSERT_TRUE(t[Feature::acousticness] || t[Feature::energy]) << to_json(t).dump();
+  if (t[Feature::acousticness]) EXPECT_GT(t[Feature::acousticness]->value, SoundRanker(w.tracks).mean(Feature::acousticness));
+  if (t[Feature::energy]) EXPECT_LT(t[Feature::energy]->value, SoundRanker(w.tracks).mean(Feature::energy));
+}
+
+TEST(BuiltinPredictor, HeldOutPlaylistsRankAboveRandom) {
+  const auto& w = features_world();
+  const auto report = evaluate_held_out_playlists(w.vectors, w.tracks, w.memberships, 5);
+  EXPECT_GT(report.held_out, 80u);
+  EXPECT_GT(report.playlists.size(), report.held_out * 3 / 4);
+  EXPECT_GT(report.mean_auc, 0.6);
+  EXPECT_GT(report.share_above_random, 0.75);
+}
+
+TEST(SoundRanker, FitIsOneOnTargetAndFallsWithDistance) {
+  Song a, b, c;
+  a.features[Feature::energy] = 0.8;
+  a.features[Feature::key] = 11;
+  b.features[Feature::energy] = 0.4;
+  b.features[Feature::key] = 0;
+  c.features[Feature::tempo] = 100;  // no energy, no key
+  SoundRanker r({a, b});
+  FeatureTarget t;
+  t.set(Feature::energy, {0.8, 1.0, TargetSource::predicted, ""});
+  EXPECT_NEAR(r.fit(a, t)->total, 1.0, 1e-9);
+  EXPECT_LT(r.fit(b, t)->total, 0.5);
+  EXPECT_FALSE(r.fit(c, t));
+  FeatureTarget key;
+  key.set(Feature::key, {0, 1.0, TargetSource::user, ""});
+  EXPECT_GT(r.fit(a, key)->total, 0.9) << "B is a semitone from C: key is circular";
+}

@@ -1,0 +1,163 @@
+// Playlists by sound and by both signals, on a catalog with real lyrics and
+// the real Spotify feature catalog.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "promptlist/builtin_predictor.h"
+#include "promptlist/error.h"
+#include "promptlist/index_builder.h"
+#include "promptlist/playlist.h"
+#include "promptlist/sif_embedder.h"
+#include "test_support.h"
+
+using namespace promptlist;
+
+namespace {
+
+struct FusionWorld {
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<SifEmbedder> embedder;
+  std::unique_ptr<VerseIndex> index;
+  std::unique_ptr<LyricsSearch> lyrics;
+  std::unique_ptr<SoundRanker> sound;
+  std::unique_ptr<BuiltinFeaturePredictor> predictor;
+};
+
+FusionWorld& world() {
+  static FusionWorld w = [] {
+    FusionWorld w;
+    const auto dir = test::scratch_dir("fusion");
+    std::ifstream in(test::data_dir() / "lyrics/songs.jsonl");
+    std::ofstream out(dir / "sample.jsonl");
+    std::string line;
+    for (int i = 0; std::getline(in, line); ++i)
+      if (i % 4 == 0) out << line << "\n";
+    out.close();
+    w.catalog = std::make_unique<Catalog>((dir / "catalog.db").string());
+    w.catalog->import_lyrics_jsonl((dir / "sample.jsonl").string());
+    ImportOptions skip;
+    skip.skip_bad = true;
+    w.catalog->import_features_csv((test::data_dir() / "features/spotify_songs.csv").string(), skip);
+    auto vectors = std::make_shared<const WordVectors>(test::glove_model_path().string());
+    w.embedder = std::make_unique<SifEmbedder>(vectors);
+    build_verse_index(*w.catalog, *w.embedder, (dir / "index.plvi").string());
+    w.index = std::make_unique<VerseIndex>((dir / "index.plvi").string());
+    w.lyrics = std::make_unique<LyricsSearch>(*w.index, *w.embedder);
+    w.sound = std::make_unique<SoundRanker>(w.catalog->songs_with_features());
+    w.predictor = std::make_unique<BuiltinFeaturePredictor>(vectors, w.sound->tracks(), w.catalog->playlist_memberships());
+    return w;
+  }();
+  return w;
+}
+
+Playlist generate(const std::string& prompt, SignalMix by, std::size_t n = 20, FeatureValues overrides = {},
+                  std::size_t max_per_artist = 0) {
+  auto& w = world();
+  PlaylistRequest r;
+  r.prompt = prompt;
+  r.n = n;
+  r.by = by;
+  r.overrides = overrides;
+  r.max_per_artist = max_per_artist;
+  return make_playlist({w.catalog.get(), w.lyrics.get(), w.sound.get(), w.predictor.get()}, r);
+}
+
+double mean_feature(const Playlist& p, Feature f) {
+  double sum = 0;
+  for (const auto& e : p.entries) sum += *e.features[f];
+  return sum / p.entries.size();
+}
+
+}  // namespace
+
+TEST(SoundPlaylist, CalmAcousticIsQuieterAndMoreAcousticThanTheCatalog) {
+  auto p = generate("calm acoustic songs for studying", SignalMix::sound);
+  ASSERT_EQ(p.entries.size(), 20u);
+  EXPECT_TRUE(p.used_sound);
+  EXPECT_FALSE(p.used_lyrics);
+  for (const auto& e : p.entries) {
+    EXPECT_TRUE(e.sound);
+    EXPECT_FALSE(e.has_lyrics_match);
+    EXPECT_NE(e.why.find("sound fits"), std::string::npos) << e.why;
+    EXPECT_NE(e.why.find("acousticness"), std::string::npos) << e.why;
+  }
+  const auto& s = *world().sound;
+  EXPECT_LT(mean_feature(p, Feature::energy), s.mean(Feature::energy) - 0.2);
+  EXPECT_GT(mean_feature(p, Feature::acousticness), s.mean(Feature::acousticness) + 0.3);
+}
+
+TEST(SoundPlaylist, EnergeticDanceIsTheReverse) {
+  auto p = generate("I need energetic dance music for a party", SignalMix::sound);
+  const auto& s = *world().sound;
+  EXPECT_GT(mean_feature(p, Feature::energy), s.mean(Feature::energy) + 0.1);
+  EXPECT_GT(mean_feature(p, Feature::danceability), s.mean(Feature::danceability) + 0.1);
+  EXPECT_LT(mean_feature(p, Feature::acousticness), s.mean(Feature::acousticness));
+}
+
+TEST(SoundPlaylist, UserOverridesWin) {
+  FeatureValues o;
+  o[Feature::tempo] = 120;
+  auto p = generate("calm acoustic songs", SignalMix::sound, 10, o);
+  EXPECT_EQ(p.target[Feature::tempo]->source, TargetSource::user);
+  for (const auto& e : p.entries) EXPECT_NEAR(*e.features[Feature::tempo], 120, 12) << e.title;
+}
+
+TEST(SoundPlaylist, ArtistCapHolds) {
+  auto p = generate("energetic dance", SignalMix::sound, 20, {}, 1);
+  std::set<std::string> artists;
+  for (const auto& e : p.entries) EXPECT_TRUE(artists.insert(e.artist).second) << e.artist;
+  EXPECT_EQ(p.entries.size(), 20u);
+}
+
+TEST(FusedPlaylist, BothSignalsShareTheList) {
+  auto p = generate("calm peaceful night", SignalMix::both);
+  ASSERT_EQ(p.entries.size(), 20u);
+  EXPECT_TRUE(p.used_lyrics && p.used_sound);
+  std::size_t by_lyrics = 0, by_sound = 0;
+  std::set<std::int64_t> keys;
+  for (const auto& e : p.entries) {
+    by_lyrics += e.has_lyrics_match;
+    by_sound += e.sound.has_value();
+    keys.insert(e.song_key);
+    EXPECT_FALSE(e.why.empty());
+  }
+  EXPECT_EQ(keys.size(), 20u);
+  EXPECT_GE(by_lyrics, 5u);
+  EXPECT_GE(by_sound, 5u);
+  for (std::size_t i = 1; i < p.entries.size(); ++i) EXPECT_GE(p.entries[i - 1].score, p.entries[i].score);
+}
+
+TEST(FusedPlaylist, APromptWithoutSoundFallsBackToLyricsWithANote) {
+  auto p = generate("cowboys on the range", SignalMix::both, 9);
+  EXPECT_TRUE(p.used_lyrics);
+  EXPECT_FALSE(p.used_sound);
+  ASSERT_FALSE(p.notes.empty());
+  EXPECT_NE(p.notes[0].find("names no sound"), std::string::npos);
+  for (const auto& e : p.entries) EXPECT_TRUE(e.has_lyrics_match);
+}
+
+TEST(FusedPlaylist, SoundOnlyWithoutSoundWordsIsAClearError) {
+  try {
+    generate("cowboys on the range", SignalMix::sound);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("says nothing about how the music should sound"), std::string::npos);
+  }
+}
+
+TEST(FusedPlaylist, JsonCarriesTargetFitAndFeatures) {
+  auto j = to_json(generate("calm acoustic evening", SignalMix::both, 6));
+  EXPECT_EQ(j["by"], "both");
+  EXPECT_TRUE(j["target"]["features"].contains("acousticness"));
+  bool saw_sound = false;
+  for (const auto& s : j["songs"]) {
+    if (s["sound"].is_null()) continue;
+    saw_sound = true;
+    EXPECT_TRUE(s["sound"]["per_feature"].contains("acousticness"));
+    EXPECT_TRUE(s["features"].contains("tempo"));
+    EXPECT_TRUE(s["spotify_id"].is_string());
+  }
+  EXPECT_TRUE(saw_sound);
+}
