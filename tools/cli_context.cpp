@@ -6,6 +6,7 @@
 #include "promptlist/error.h"
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/sif_embedder.h"
+#include "promptlist/t5_feature_predictor.h"
 
 namespace promptlist::cli {
 
@@ -48,8 +49,7 @@ std::shared_ptr<const WordVectors> load_word_vectors(Paths& p) {
 }
 
 std::unique_ptr<FeaturePredictor> load_feature_predictor(Paths& p, const Catalog& catalog) {
-  if (!p.t5_model.empty())
-    throw Error("--t5: the T5 feature generator is not wired into the CLI yet (see README, 'Unfinished')");
+  if (!p.t5_model.empty()) return std::make_unique<T5FeaturePredictor>(p.t5_model);
   return std::make_unique<BuiltinFeaturePredictor>(load_word_vectors(p), catalog.songs_with_features(),
                                                    catalog.playlist_memberships());
 }

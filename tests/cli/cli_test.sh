@@ -26,6 +26,19 @@ check "generate --json gives n distinct songs" bash -c "
 check "generate prints a table" bash -c "'$bin' generate 'the sea' -n 3 | grep -q '^ 3\. '"
 check "song shows lyrics" bash -c "id=\$(python3 -c \"import json; print(json.load(open('$work/p.json'))['songs'][0]['id'])\") && '$bin' song \"\$id\" | grep -q ."
 
+# Sound: a slice of the real feature catalog.
+head -n 3000 "$data/features/spotify_songs.csv" > "$work/features.csv"
+check "import features" bash -c "'$bin' import --skip-bad '$work/features.csv' | grep -q '2999 lines'"
+check "features prints the target as JSON" bash -c "
+  '$bin' features 'calm acoustic songs at 80 bpm' > '$work/f.json' &&
+  python3 -c \"import json,sys; f=json.load(open('$work/f.json'))['features']; sys.exit(0 if f['tempo']['value']==80 and f['acousticness']['source']=='stated' else 1)\""
+check "generate --by sound" bash -c "
+  '$bin' generate 'calm acoustic songs' --by sound -n 5 --json > '$work/s.json' &&
+  python3 -c \"import json,sys; d=json.load(open('$work/s.json')); sys.exit(0 if len(d['songs'])==5 and all(s['sound'] for s in d['songs']) else 1)\""
+check "an override sets the target" bash -c "'$bin' generate 'calm songs' --by sound --tempo 120 -n 3 --json | grep -q '\"set by you\"'"
+check "an override out of range is refused" bash -c "! '$bin' generate 'x' --energy 2 2> '$work/err' && grep -q 'energy' '$work/err'"
+check "--by sound without sound words is a clear error" bash -c "! '$bin' generate 'the sea' --by sound 2> '$work/err' && grep -q 'says nothing about how the music should sound' '$work/err'"
+
 # Bad input: a clear message and a non-zero exit, nothing changed.
 check "empty prompt is refused" bash -c "! '$bin' generate '  ' 2> '$work/err' && grep -q 'prompt is empty' '$work/err'"
 check "huge prompt is refused" bash -c "! '$bin' generate \"\$(head -c 5000 /dev/zero | tr '\\0' a)\" 2> '$work/err' && grep -q 'longer than' '$work/err'"
