@@ -62,7 +62,7 @@ class T5DecoderState {
  public:
   int rows() const { return rows_; }
   int length() const { return length_; }  // tokens fed so far
-  int capacity() const { return capacity_; }
+  int max_length() const { return max_length_; }
   int source_length() const { return source_length_; }
 
   // Row r continues the sequence that row source_rows[r] held (beam search
@@ -71,7 +71,11 @@ class T5DecoderState {
 
  private:
   friend class T5Model;
-  int rows_ = 0, capacity_ = 0, length_ = 0, source_length_ = 0, inner_ = 0;
+  // Makes room for one more position, growing the caches by doubling: most
+  // outputs are far shorter than max_length, so it is not allocated up front.
+  void reserve_next_position();
+
+  int rows_ = 0, capacity_ = 0, max_length_ = 0, length_ = 0, source_length_ = 0, inner_ = 0;
   // Per decoder layer: [rows][capacity][inner] self-attention keys / values.
   std::vector<std::vector<float>> self_keys_, self_values_;
   // Per decoder layer: [source_length][2 * inner], keys then values.

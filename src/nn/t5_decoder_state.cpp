@@ -30,4 +30,20 @@ void T5DecoderState::select_rows(const std::vector<int>& source_rows) {
   for (auto& values : self_values_) gather(values);
 }
 
+void T5DecoderState::reserve_next_position() {
+  if (length_ < capacity_) return;
+  const int grown = std::min(std::max(2 * capacity_, 1), max_length_);
+  const std::size_t old_stride = static_cast<std::size_t>(capacity_) * inner_;
+  const std::size_t new_stride = static_cast<std::size_t>(grown) * inner_;
+  auto regrow = [&](std::vector<float>& cache) {
+    std::vector<float> bigger(static_cast<std::size_t>(rows_) * new_stride);
+    for (int r = 0; r < rows_; ++r)
+      std::memcpy(bigger.data() + r * new_stride, cache.data() + r * old_stride, old_stride * sizeof(float));
+    cache.swap(bigger);
+  };
+  for (auto& keys : self_keys_) regrow(keys);
+  for (auto& values : self_values_) regrow(values);
+  capacity_ = grown;
+}
+
 }  // namespace promptlist

@@ -21,4 +21,13 @@ void activate_in_place(T5Activation activation, float* x, std::size_t n);
 // out[i] = x[i] - log(sum(exp(x))) in float32, as torch.log_softmax.
 void log_softmax(const float* x, int n, float* out);
 
+namespace detail {
+// The few-rows product behind linear(), outputs [o_begin, o_end): the
+// portable loop, and the dispatcher that picks AVX2/FMA when the CPU has it.
+void few_rows_linear_generic(const float* x, int rows, int in, const float* w, int out, float* y, bool accumulate,
+                             int o_begin, int o_end);
+void few_rows_linear(const float* x, int rows, int in, const float* w, int out, float* y, bool accumulate,
+                     int o_begin, int o_end);
+}  // namespace detail
+
 }  // namespace promptlist::t5

@@ -118,10 +118,11 @@ T5DecoderState T5Model::start_decoding(const std::vector<float>& encoder_output,
   if (encoder_output.size() % d != 0) throw std::logic_error("T5Model::start_decoding: encoder output is not [S][d_model]");
   T5DecoderState s;
   s.rows_ = rows;
-  s.capacity_ = max_length;
+  s.max_length_ = max_length;
+  s.capacity_ = std::min(max_length, 8);  // grows by doubling (the goldens exercise it)
   s.source_length_ = static_cast<int>(encoder_output.size() / d);
   s.inner_ = inner;
-  const std::size_t cache_size = static_cast<std::size_t>(rows) * max_length * inner;
+  const std::size_t cache_size = static_cast<std::size_t>(rows) * s.capacity_ * inner;
   s.self_keys_.assign(c.num_decoder_layers, std::vector<float>(cache_size));
   s.self_values_.assign(c.num_decoder_layers, std::vector<float>(cache_size));
   // Cross-attention keys and values depend only on the encoder output:
@@ -141,9 +142,10 @@ void T5Model::decode_step(T5DecoderState& s, const std::vector<int>& tokens, std
   const int n = s.rows_, d = c.d_model, inner = c.inner_dim(), heads = c.num_heads, dk = c.d_kv;
   const int S = s.source_length_;
   if (static_cast<int>(tokens.size()) != n) throw std::logic_error("T5Model::decode_step: one token per row expected");
-  if (s.length_ >= s.capacity_) throw std::logic_error("T5Model::decode_step: decoder state is full (max_length)");
+  if (s.length_ >= s.max_length_) throw std::logic_error("T5Model::decode_step: decoder state is full (max_length)");
   if (S == 0) throw std::logic_error("T5Model::decode_step: empty encoder output");
   check_ids(tokens, c.vocab_size, "decoder");
+  s.reserve_next_position();
   const int t = s.length_;  // position of the new token
   const int keys = t + 1;
 
