@@ -38,7 +38,9 @@ void add_features_command(CLI::App& app, Paths& paths) {
   auto args = std::make_shared<Args>();
   auto* features = app.add_subcommand("features", "Print the audio features a prompt asks for, as JSON");
   features->add_option("prompt", args->prompt, "What you want to hear")->required();
-  features->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
+  features->add_option("--t5,--model", paths.t5_model,
+                       "A T5 feature-generator folder, e.g. afsagag/t5-spotify-features-generator (default: the "
+                       "built-in predictor)");
   add_feature_override_options(*features, args->overrides);
   features->callback([&paths, args] { cmd_features(paths, args->prompt, args->overrides); });
 }
