@@ -7,6 +7,7 @@
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/sif_embedder.h"
 #include "promptlist/t5_feature_predictor.h"
+#include "promptlist/transformer_embedder.h"
 
 namespace promptlist::cli {
 
@@ -33,7 +34,15 @@ void resolve_paths(Paths& p) {
 std::unique_ptr<Embedder> load_embedder(Paths& p) {
   resolve_paths(p);
   if (!p.model.empty()) {
-    throw Error("--model: transformer models are not wired into the CLI yet (see README, 'Unfinished')");
+    auto embedder = std::make_unique<TransformerEmbedder>(p.model);
+    if (p.index.empty()) {
+      // One index per model: the folder's name and the weights' hash.
+      std::string slug = embedder->model_id().substr(3);
+      for (char& c : slug)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '-';
+      p.index = (fs::path(p.home) / ("index-" + slug + ".plvi")).string();
+    }
+    return embedder;
   }
   auto vectors = load_word_vectors(p);
   if (p.index.empty()) p.index = (fs::path(p.home) / "index-glove.plvi").string();

@@ -12,6 +12,7 @@
 #include "promptlist/error.h"
 #include "promptlist/hub_download.h"
 #include "promptlist/t5_generation.h"
+#include "promptlist/transformer_embedder.h"
 #include "promptlist/word_vectors.h"
 
 namespace fs = std::filesystem;
@@ -82,7 +83,18 @@ void cmd_check(const std::string& folder) {
                 c.num_decoder_layers, c.num_heads, c.vocab_size);
     return;
   }
-  throw Error(config.string() + ": model_type '" + type + "' is not supported by 'model check' yet (T5 only)");
+  if (type == "bert" || type.empty()) {
+    TransformerEmbedder embedder(folder);
+    const auto& c = embedder.encoder_config();
+    std::vector<float> v(embedder.dim());
+    embedder.embed({"a test sentence"}, v.data());
+    std::printf("%s: BERT sentence embedder, hidden %d, %d layers, %d heads, vocab %d, max_seq_length %zu, %s pooling%s: OK\n",
+                folder.c_str(), c.hidden_size, c.num_layers, c.num_heads, c.vocab_size, embedder.max_seq_length(),
+                embedder.pooling() == Pooling::mean ? "mean" : embedder.pooling() == Pooling::cls ? "CLS" : "max",
+                embedder.normalizes() ? ", normalized" : "");
+    return;
+  }
+  throw Error(config.string() + ": model_type '" + type + "' is not supported (bert or t5)");
 }
 
 }  // namespace

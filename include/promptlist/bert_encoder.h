@@ -1,0 +1,54 @@
+// promptlist/bert_encoder.h: the BERT encoder of a Hugging Face folder, run
+// by our own forward pass on OpenBLAS.
+//
+// Post-LayerNorm BERT: word + position + token-type embeddings, LayerNorm;
+// per layer self-attention (scores / sqrt(head_dim), padded keys masked),
+// output dense + residual + LayerNorm, intermediate dense + activation,
+// output dense + residual + LayerNorm. Weights are kept as float32 (F16 and
+// BF16 files are widened at load).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace promptlist {
+
+enum class BertActivation { gelu, gelu_new, relu };
+
+struct BertConfig {
+  int vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
+  int max_position_embeddings = 0, type_vocab_size = 0;
+  float layer_norm_eps = 1e-12f;
+  BertActivation activation = BertActivation::gelu;
+
+  // Reads and checks config.json; throws promptlist::Error naming the file
+  // and the field (missing, not a BERT model, unknown activation, ...).
+  static BertConfig from_json_file(const std::string& path);
+};
+
+// Token ids of several texts, padded to one length.
+struct TokenBatch {
+  int batch = 0, length = 0;
+  std::vector<std::int32_t> ids;  // [batch][length]
+  std::vector<std::uint8_t> mask; // [batch][length], 1 = real token
+};
+
+class BertEncoder {
+ public:
+  // Loads config.json and model.safetensors from folder.
+  static BertEncoder load(const std::string& folder);
+  const BertConfig& config() const { return config_; }
+
+  // Last hidden states, [batch][length][hidden]. Thread-safe (const, no
+  // shared scratch).
+  std::vector<float> forward(const TokenBatch& tokens) const;
+
+ private:
+  struct Weights;
+  BertConfig config_;
+  std::shared_ptr<const Weights> weights_;
+};
+
+}  // namespace promptlist

@@ -1,0 +1,242 @@
+#include "promptlist/bert_encoder.h"
+
+#include <cblas.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "promptlist/error.h"
+#include "promptlist/safetensors.h"
+
+namespace promptlist {
+
+namespace fs = std::filesystem;
+
+BertConfig BertConfig::from_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(path + ": missing (a model folder needs config.json)");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": not valid JSON: " + e.what());
+  }
+  const std::string type = j.value("model_type", "");
+  if (!type.empty() && type != "bert")
+    throw Error(path + ": model_type '" + type + "' is not a BERT model (only BERT-family encoders are supported)");
+  auto get = [&](const char* key) {
+    if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<int>() <= 0)
+      throw Error(path + ": '" + key + "' is missing or not a positive integer");
+    return j[key].get<int>();
+  };
+  BertConfig c;
+  c.vocab_size = get("vocab_size");
+  c.hidden_size = get("hidden_size");
+  c.num_layers = get("num_hidden_layers");
+  c.num_heads = get("num_attention_heads");
+  c.intermediate_size = get("intermediate_size");
+  c.max_position_embeddings = get("max_position_embeddings");
+  c.type_vocab_size = j.value("type_vocab_size", 2);
+  c.layer_norm_eps = j.value("layer_norm_eps", 1e-12f);
+  if (c.hidden_size % c.num_heads != 0)
+    throw Error(path + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
+                std::to_string(c.num_heads));
+  const std::string act = j.value("hidden_act", "gelu");
+  if (act == "gelu") c.activation = BertActivation::gelu;
+  else if (act == "gelu_new" || act == "gelu_pytorch_tanh") c.activation = BertActivation::gelu_new;
+  else if (act == "relu") c.activation = BertActivation::relu;
+  else throw Error(path + ": hidden_act '" + act + "' is not supported (gelu, gelu_new, relu)");
+  if (j.value("position_embedding_type", "absolute") != "absolute")
+    throw Error(path + ": position_embedding_type '" + j.value("position_embedding_type", "") + "' is not supported");
+  return c;
+}
+
+struct BertEncoder::Weights {
+  struct Linear {
+    std::vector<float> w, b;  // w: [out][in]
+    int in = 0, out = 0;
+  };
+  struct Norm {
+    std::vector<float> gamma, beta;
+  };
+  struct Layer {
+    Linear qkv;  // query, key and value stacked: [3 * hidden][hidden]
+    Linear attn_out, intermediate, output;
+    Norm attn_norm, out_norm;
+  };
+  std::vector<float> word, position, token_type;
+  Norm embed_norm;
+  std::vector<Layer> layers;
+};
+
+namespace {
+
+// The tensor `name` (with or without a "bert." prefix) as float32, checked
+// against the expected shape.
+std::vector<float> tensor(const SafetensorsFile& file, const std::string& name, std::vector<std::int64_t> shape) {
+  const std::string full = file.has(name) ? name : "bert." + name;
+  if (!file.has(full)) throw Error(file.path() + ": tensor '" + name + "' is missing (not a BERT checkpoint?)");
+  const TensorView& t = file.get(full);
+  if (t.shape != shape) {
+    auto str = [](const std::vector<std::int64_t>& s) {
+      std::string r = "[";
+      for (std::size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+      return r + "]";
+    };
+    throw Error(file.path() + ": tensor '" + full + "' has shape " + str(t.shape) + ", config.json implies " + str(shape));
+  }
+  return t.to_f32();
+}
+
+void layer_norm(float* x, int rows, int n, const std::vector<float>& gamma, const std::vector<float>& beta, float eps) {
+  for (int r = 0; r < rows; ++r) {
+    float* v = x + static_cast<std::size_t>(r) * n;
+    double mean = 0;
+    for (int i = 0; i < n; ++i) mean += v[i];
+    mean /= n;
+    double var = 0;
+    for (int i = 0; i < n; ++i) var += (v[i] - mean) * (v[i] - mean);
+    var /= n;
+    const float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
+    const float m = static_cast<float>(mean);
+    for (int i = 0; i < n; ++i) v[i] = (v[i] - m) * inv * gamma[i] + beta[i];
+  }
+}
+
+// y[rows][out] = x[rows][in] * W^T + b
+void linear(const float* x, int rows, const std::vector<float>& w,
+            const std::vector<float>& b, int in, int out, float* y) {
+  for (int r = 0; r < rows; ++r) std::copy(b.begin(), b.end(), y + static_cast<std::size_t>(r) * out);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x, in, w.data(), in, 1.0f, y, out);
+}
+
+float activate(float x, BertActivation a) {
+  switch (a) {
+    case BertActivation::gelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+    case BertActivation::gelu_new:
+      return 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+    case BertActivation::relu: return x > 0 ? x : 0;
+  }
+  return x;
+}
+
+}  // namespace
+
+BertEncoder BertEncoder::load(const std::string& folder) {
+  if (!fs::is_directory(folder)) throw Error(folder + ": not a folder");
+  BertEncoder enc;
+  enc.config_ = BertConfig::from_json_file((fs::path(folder) / "config.json").string());
+  const auto& c = enc.config_;
+  const std::string weights_path = (fs::path(folder) / "model.safetensors").string();
+  if (!fs::exists(weights_path)) {
+    const bool bin = fs::exists(fs::path(folder) / "pytorch_model.bin");
+    throw Error(weights_path + ": missing" +
+                (bin ? std::string(" (only pytorch_model.bin is there; promptlist reads safetensors)") : std::string()));
+  }
+  SafetensorsFile file(weights_path);
+  auto w = std::make_shared<Weights>();
+  const std::int64_t h = c.hidden_size, inter = c.intermediate_size;
+  w->word = tensor(file, "embeddings.word_embeddings.weight", {c.vocab_size, h});
+  w->position = tensor(file, "embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
+  w->token_type = tensor(file, "embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  w->embed_norm = {tensor(file, "embeddings.LayerNorm.weight", {h}), tensor(file, "embeddings.LayerNorm.bias", {h})};
+  for (int l = 0; l < c.num_layers; ++l) {
+    const std::string p = "encoder.layer." + std::to_string(l) + ".";
+    Weights::Layer layer;
+    layer.qkv.in = static_cast<int>(h);
+    layer.qkv.out = static_cast<int>(3 * h);
+    for (const char* part : {"query", "key", "value"}) {
+      auto wt = tensor(file, p + "attention.self." + part + ".weight", {h, h});
+      auto bs = tensor(file, p + "attention.self." + part + ".bias", {h});
+      layer.qkv.w.insert(layer.qkv.w.end(), wt.begin(), wt.end());
+      layer.qkv.b.insert(layer.qkv.b.end(), bs.begin(), bs.end());
+    }
+    auto lin = [&](const std::string& name, std::int64_t out, std::int64_t in) {
+      return Weights::Linear{tensor(file, p + name + ".weight", {out, in}), tensor(file, p + name + ".bias", {out}),
+                             static_cast<int>(in), static_cast<int>(out)};
+    };
+    layer.attn_out = lin("attention.output.dense", h, h);
+    layer.intermediate = lin("intermediate.dense", inter, h);
+    layer.output = lin("output.dense", h, inter);
+    layer.attn_norm = {tensor(file, p + "attention.output.LayerNorm.weight", {h}),
+                       tensor(file, p + "attention.output.LayerNorm.bias", {h})};
+    layer.out_norm = {tensor(file, p + "output.LayerNorm.weight", {h}), tensor(file, p + "output.LayerNorm.bias", {h})};
+    w->layers.push_back(std::move(layer));
+  }
+  const std::string extra = "encoder.layer." + std::to_string(c.num_layers) + ".attention.self.query.weight";
+  if (file.has(extra) || file.has("bert." + extra))
+    throw Error(weights_path + ": holds more layers than num_hidden_layers = " + std::to_string(c.num_layers) +
+                " in config.json");
+  enc.weights_ = std::move(w);
+  return enc;
+}
+
+std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
+  const auto& c = config_;
+  const Weights& w = *weights_;
+  const int H = c.hidden_size, heads = c.num_heads, dh = H / heads, T = t.length, B = t.batch, rows = B * T;
+  if (T > c.max_position_embeddings)
+    throw Error("input of " + std::to_string(T) + " tokens is longer than the model's " +
+                std::to_string(c.max_position_embeddings) + " positions");
+  std::vector<float> x(static_cast<std::size_t>(rows) * H);
+  for (int b = 0; b < B; ++b)
+    for (int i = 0; i < T; ++i) {
+      const std::int32_t id = t.ids[static_cast<std::size_t>(b) * T + i];
+      if (id < 0 || id >= c.vocab_size) throw Error("token id " + std::to_string(id) + " is outside the vocabulary");
+      float* row = x.data() + (static_cast<std::size_t>(b) * T + i) * H;
+      const float* we = w.word.data() + static_cast<std::size_t>(id) * H;
+      const float* pe = w.position.data() + static_cast<std::size_t>(i) * H;
+      const float* te = w.token_type.data();  // token type 0 for single sentences
+      for (int k = 0; k < H; ++k) row[k] = we[k] + pe[k] + te[k];
+    }
+  layer_norm(x.data(), rows, H, w.embed_norm.gamma, w.embed_norm.beta, c.layer_norm_eps);
+
+  std::vector<float> qkv(static_cast<std::size_t>(rows) * 3 * H), ctx(static_cast<std::size_t>(rows) * H),
+      scores(static_cast<std::size_t>(T) * T), tmp(static_cast<std::size_t>(rows) * H),
+      inter(static_cast<std::size_t>(rows) * c.intermediate_size);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  const float masked = std::numeric_limits<float>::lowest();
+  for (const auto& L : w.layers) {
+    linear(x.data(), rows, L.qkv.w, L.qkv.b, H, 3 * H, qkv.data());
+    for (int b = 0; b < B; ++b) {
+      const std::uint8_t* mask = t.mask.data() + static_cast<std::size_t>(b) * T;
+      for (int hd = 0; hd < heads; ++hd) {
+        const float* q = qkv.data() + static_cast<std::size_t>(b) * T * 3 * H + hd * dh;
+        const float* k = q + H;
+        const float* v = q + 2 * H;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), T);
+        for (int i = 0; i < T; ++i) {
+          float* s = scores.data() + static_cast<std::size_t>(i) * T;
+          float mx = masked;
+          for (int j = 0; j < T; ++j) {
+            if (!mask[j]) s[j] = masked;
+            mx = std::max(mx, s[j]);
+          }
+          double sum = 0;
+          for (int j = 0; j < T; ++j) {
+            s[j] = mask[j] ? std::exp(s[j] - mx) : 0.0f;
+            sum += s[j];
+          }
+          const float inv = static_cast<float>(1.0 / sum);
+          for (int j = 0; j < T; ++j) s[j] *= inv;
+        }
+        float* out = ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores.data(), T, v, 3 * H, 0.0f, out, H);
+      }
+    }
+    linear(ctx.data(), rows, L.attn_out.w, L.attn_out.b, H, H, tmp.data());
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] += tmp[i];
+    layer_norm(x.data(), rows, H, L.attn_norm.gamma, L.attn_norm.beta, c.layer_norm_eps);
+    linear(x.data(), rows, L.intermediate.w, L.intermediate.b, H, c.intermediate_size, inter.data());
+    for (float& v : inter) v = activate(v, c.activation);
+    linear(inter.data(), rows, L.output.w, L.output.b, c.intermediate_size, H, tmp.data());
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] += tmp[i];
+    layer_norm(x.data(), rows, H, L.out_norm.gamma, L.out_norm.beta, c.layer_norm_eps);
+  }
+  return x;
+}
+
+}  // namespace promptlist
