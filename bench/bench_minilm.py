@@ -118,27 +118,39 @@ def main():
     with open(texts_path, encoding="utf-8") as f:
         texts = [json.loads(line) for line in f]
 
-    ours = []
+    ours, ours_int8 = [], []
     for threads in (1, 2):
-        r = subprocess.run([binary, "run", work, texts_path, PROMPT, str(threads)], check=True, capture_output=True, text=True)
-        ours.append(json.loads(r.stdout))
+        for mode, results in (("run", ours), ("run-int8", ours_int8)):
+            r = subprocess.run([binary, mode, work, texts_path, PROMPT, str(threads)], check=True,
+                               capture_output=True, text=True)
+            results.append(json.loads(r.stdout))
     our_emb = np.fromfile(texts_path + ".ours.f32", dtype=np.float32).reshape(len(texts), SHAPE["hidden"])
+    int8_emb = np.fromfile(texts_path + ".int8.f32", dtype=np.float32).reshape(len(texts), SHAPE["hidden"])
     theirs = []
     for threads in (1, 2):
         result, emb = torch_run(work, texts, threads)
         theirs.append(result)
-    cos = (our_emb * emb).sum(1) / (np.linalg.norm(our_emb, axis=1) * np.linalg.norm(emb, axis=1))
+    def cosine(a, b):
+        return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    cos = cosine(our_emb, emb)
+    cos8 = cosine(int8_emb, our_emb)
     best_torch_lat = min(t["prompt_ms_p50"] for t in theirs)
     best_torch_tput = max(t["verses_per_s"] for t in theirs)
     best_ours_lat = min(o["prompt_ms_p50"] for o in ours)
     best_ours_tput = max(o["verses_per_s"] for o in ours)
+    best_int8_lat = min(o["prompt_ms_p50"] for o in ours_int8)
+    best_int8_tput = max(o["verses_per_s"] for o in ours_int8)
     print(json.dumps({
         "model": "random-weight MiniLM-L6 shape " + json.dumps(SHAPE),
         "verses": len(texts), "prompt": PROMPT, "prompt_tokens": ours[0]["prompt_tokens"],
-        "ours_fp32": ours, "pytorch": theirs, "torch_version": torch.__version__,
+        "ours_fp32": ours, "ours_int8": ours_int8, "pytorch": theirs, "torch_version": torch.__version__,
         "prompt_latency_speedup_vs_best_pytorch": best_torch_lat / best_ours_lat,
         "verse_throughput_ratio_vs_best_pytorch": best_ours_tput / best_torch_tput,
         "cosine_ours_vs_pytorch_min": float(cos.min()),
+        "int8_prompt_latency_speedup_vs_best_pytorch": best_torch_lat / best_int8_lat,
+        "int8_verse_throughput_ratio_vs_best_pytorch": best_int8_tput / best_torch_tput,
+        "int8_cosine_to_fp32_min": float(cos8.min()),
+        "int8_cosine_to_fp32_mean": float(cos8.mean()),
     }, indent=2))
 
 

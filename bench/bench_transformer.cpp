@@ -4,8 +4,8 @@
 //
 //   bench_transformer chunks MODEL OUT.jsonl [EVERY]   verse chunks of the demo
 //       catalog ($PROMPTLIST_HOME/catalog.db), chunked for MODEL, every EVERY-th
-//   bench_transformer run MODEL TEXTS.jsonl PROMPT [THREADS]
-//       prints JSON: prompt latency (batch 1) and verse throughput
+//   bench_transformer run|run-int8 MODEL TEXTS.jsonl PROMPT [THREADS]
+//       prints JSON: prompt latency (batch 1) and verse throughput, fp32 or int8
 #include <cblas.h>
 
 #include <algorithm>
@@ -45,9 +45,12 @@ int chunks(const std::string& model, const std::string& out_path, std::size_t ev
   return 0;
 }
 
-int run(const std::string& model, const std::string& texts_path, const std::string& prompt, int threads) {
+int run(const std::string& model, const std::string& texts_path, const std::string& prompt, int threads,
+        bool int8) {
   openblas_set_num_threads(threads);
-  TransformerEmbedder embedder(model);
+  TransformerEmbedderOptions options;
+  if (int8) options.precision = Precision::int8;
+  TransformerEmbedder embedder(model, options);
   std::vector<std::string> texts;
   std::ifstream in(texts_path);
   std::string line;
@@ -70,6 +73,7 @@ int run(const std::string& model, const std::string& texts_path, const std::stri
   const double total_ms = ms_since(t0);
   nlohmann::json j = {
       {"threads", threads},
+      {"precision", int8 ? "int8" : "fp32"},
       {"prompt_tokens", embedder.tokenizer().encode(prompt, embedder.max_seq_length()).ids.size()},
       {"prompt_ms_p50", lat[lat.size() / 2]},
       {"prompt_ms_p90", lat[lat.size() * 9 / 10]},
@@ -78,7 +82,7 @@ int run(const std::string& model, const std::string& texts_path, const std::stri
       {"verses_per_s", texts.size() / (total_ms / 1000)},
   };
   // The embeddings themselves, for the cosine check against PyTorch.
-  std::ofstream emb(texts_path + ".ours.f32", std::ios::binary);
+  std::ofstream emb(texts_path + (int8 ? ".int8.f32" : ".ours.f32"), std::ios::binary);
   emb.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size() * sizeof(float)));
   std::printf("%s\n", j.dump().c_str());
   return 0;
@@ -89,7 +93,8 @@ int run(const std::string& model, const std::string& texts_path, const std::stri
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "chunks" && argc >= 4) return chunks(argv[2], argv[3], argc > 4 ? std::stoul(argv[4]) : 1);
-  if (mode == "run" && argc >= 5) return run(argv[2], argv[3], argv[4], argc > 5 ? std::stoi(argv[5]) : 2);
+  if ((mode == "run" || mode == "run-int8") && argc >= 5)
+    return run(argv[2], argv[3], argv[4], argc > 5 ? std::stoi(argv[5]) : 2, mode == "run-int8");
   std::fprintf(stderr, "usage: bench_transformer chunks MODEL OUT.jsonl [EVERY] | run MODEL TEXTS.jsonl PROMPT [THREADS]\n");
   return 2;
 }

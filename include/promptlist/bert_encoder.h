@@ -17,6 +17,11 @@ namespace promptlist {
 
 enum class BertActivation { gelu, gelu_new, relu };
 
+// fp32: every product in float32 (OpenBLAS). int8: the four dense layers of
+// every encoder layer run on int8 weights (per output channel) and int8
+// activations (per row); attention, LayerNorm and residuals stay float32.
+enum class Precision { fp32, int8 };
+
 struct BertConfig {
   int vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
   int max_position_embeddings = 0, type_vocab_size = 0;
@@ -38,16 +43,19 @@ struct TokenBatch {
 class BertEncoder {
  public:
   // Loads config.json and model.safetensors from folder.
-  static BertEncoder load(const std::string& folder);
+  static BertEncoder load(const std::string& folder, Precision precision = Precision::fp32);
   const BertConfig& config() const { return config_; }
+  Precision precision() const { return precision_; }
 
   // Last hidden states, [batch][length][hidden]. Thread-safe (const, no
   // shared scratch).
   std::vector<float> forward(const TokenBatch& tokens) const;
 
+  struct Weights;  // defined in bert_encoder.cpp; public so its helpers can name its parts
+
  private:
-  struct Weights;
   BertConfig config_;
+  Precision precision_ = Precision::fp32;
   std::shared_ptr<const Weights> weights_;
 };
 

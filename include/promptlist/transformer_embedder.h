@@ -24,6 +24,7 @@ enum class Pooling { mean, cls, max };
 
 struct TransformerEmbedderOptions {
   std::size_t batch_size = 32;
+  Precision precision = Precision::fp32;  // int8: see bert_encoder.h
 };
 
 class TransformerEmbedder : public Embedder {

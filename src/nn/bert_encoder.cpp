@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "promptlist/error.h"
+#include "int8_linear.h"
 #include "promptlist/safetensors.h"
 
 namespace promptlist {
@@ -56,8 +57,9 @@ BertConfig BertConfig::from_json_file(const std::string& path) {
 
 struct BertEncoder::Weights {
   struct Linear {
-    std::vector<float> w, b;  // w: [out][in]
+    std::vector<float> w, b;  // w: [out][in]; emptied when quantised
     int in = 0, out = 0;
+    std::unique_ptr<Int8Linear> q;  // set for Precision::int8
   };
   struct Norm {
     std::vector<float> gamma, beta;
@@ -91,7 +93,9 @@ std::vector<float> tensor(const SafetensorsFile& file, const std::string& name, 
   return t.to_f32();
 }
 
-void layer_norm(float* x, int rows, int n, const std::vector<float>& gamma, const std::vector<float>& beta, float eps) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void layer_norm(float* x, int rows, int n,
+                                                                              const std::vector<float>& gamma,
+                                                                              const std::vector<float>& beta, float eps) {
   for (int r = 0; r < rows; ++r) {
     float* v = x + static_cast<std::size_t>(r) * n;
     double mean = 0;
@@ -106,26 +110,86 @@ void layer_norm(float* x, int rows, int n, const std::vector<float>& gamma, cons
   }
 }
 
-// y[rows][out] = x[rows][in] * W^T + b
-void linear(const float* x, int rows, const std::vector<float>& w,
-            const std::vector<float>& b, int in, int out, float* y) {
-  for (int r = 0; r < rows; ++r) std::copy(b.begin(), b.end(), y + static_cast<std::size_t>(r) * out);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x, in, w.data(), in, 1.0f, y, out);
+}  // namespace
+
+// y[rows][out] = x[rows][in] * W^T + b, in float32 or int8.
+static void linear(const float* x, int rows, const BertEncoder::Weights::Linear& l, float* y) {
+  if (l.q) {
+    int8_linear(x, rows, *l.q, y);
+    return;
+  }
+  for (int r = 0; r < rows; ++r) std::copy(l.b.begin(), l.b.end(), y + static_cast<std::size_t>(r) * l.out);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, l.out, l.in, 1.0f, x, l.in, l.w.data(), l.in, 1.0f, y,
+              l.out);
 }
 
-float activate(float x, BertActivation a) {
+namespace {
+
+// erf as a rational function of x on [-4, 4] (beyond, erf is +-1 to float
+// precision), max abs error 4.5e-7. Unlike libm's erff it has no calls or
+// branches, so the GELU loop below vectorises; libm's erff was a fifth of
+// the forward pass.
+inline float fast_erf(float x) {
+  x = x < -4.f ? -4.f : (x > 4.f ? 4.f : x);
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 + -2.10102402082508e-06f;
+  p = p * x2 + -5.69250639462346e-05f;
+  p = p * x2 + -7.34990630326855e-04f;
+  p = p * x2 + -2.95459980854025e-03f;
+  p = p * x2 + -1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 + -2.13374055278905e-04f;
+  q = q * x2 + -1.68282697438203e-03f;
+  q = q * x2 + -7.37332916720468e-03f;
+  q = q * x2 + -1.42647390514189e-02f;
+  return p * x / q;
+}
+
+// Built twice, for AVX-512 and for any x86-64, and picked at load time: the
+// element-wise loops are a large share of a batch once the products are int8.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void activate(std::vector<float>& v, BertActivation a) {
   switch (a) {
-    case BertActivation::gelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+    case BertActivation::gelu:
+      for (float& x : v) x = 0.5f * x * (1.0f + fast_erf(x * 0.70710678118654752f));
+      break;
     case BertActivation::gelu_new:
-      return 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
-    case BertActivation::relu: return x > 0 ? x : 0;
+      for (float& x : v) x = 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+      break;
+    case BertActivation::relu:
+      for (float& x : v) x = x > 0 ? x : 0;
+      break;
   }
-  return x;
+}
+
+// Row-wise softmax of a [T][T] score matrix; padded keys get weight 0 (the
+// reference adds float32_min, which underflows to exactly 0 after exp).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int T,
+                                                                                 const std::uint8_t* mask) {
+  for (int i = 0; i < T; ++i) {
+    float* s = scores + static_cast<std::size_t>(i) * T;
+    float mx = std::numeric_limits<float>::lowest();
+    for (int j = 0; j < T; ++j)
+      if (mask[j]) mx = std::max(mx, s[j]);
+    float sum = 0;
+    for (int j = 0; j < T; ++j) {
+      s[j] = mask[j] ? std::exp(s[j] - mx) : 0.0f;
+      sum += s[j];
+    }
+    const float inv = 1.0f / sum;
+    for (int j = 0; j < T; ++j) s[j] *= inv;
+  }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void add_into(std::vector<float>& x,
+                                                                           const std::vector<float>& y) {
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] += y[i];
 }
 
 }  // namespace
 
-BertEncoder BertEncoder::load(const std::string& folder) {
+BertEncoder BertEncoder::load(const std::string& folder, Precision precision) {
   if (!fs::is_directory(folder)) throw Error(folder + ": not a folder");
   BertEncoder enc;
   enc.config_ = BertConfig::from_json_file((fs::path(folder) / "config.json").string());
@@ -156,7 +220,7 @@ BertEncoder BertEncoder::load(const std::string& folder) {
     }
     auto lin = [&](const std::string& name, std::int64_t out, std::int64_t in) {
       return Weights::Linear{tensor(file, p + name + ".weight", {out, in}), tensor(file, p + name + ".bias", {out}),
-                             static_cast<int>(in), static_cast<int>(out)};
+                             static_cast<int>(in), static_cast<int>(out), nullptr};
     };
     layer.attn_out = lin("attention.output.dense", h, h);
     layer.intermediate = lin("intermediate.dense", inter, h);
@@ -166,6 +230,13 @@ BertEncoder BertEncoder::load(const std::string& folder) {
     layer.out_norm = {tensor(file, p + "output.LayerNorm.weight", {h}), tensor(file, p + "output.LayerNorm.bias", {h})};
     w->layers.push_back(std::move(layer));
   }
+  if (precision == Precision::int8)
+    for (auto& layer : w->layers)
+      for (auto* l : {&layer.qkv, &layer.attn_out, &layer.intermediate, &layer.output}) {
+        l->q = std::make_unique<Int8Linear>(quantize_linear(l->w.data(), l->b.data(), l->out, l->in));
+        std::vector<float>().swap(l->w);
+      }
+  enc.precision_ = precision;
   const std::string extra = "encoder.layer." + std::to_string(c.num_layers) + ".attention.self.query.weight";
   if (file.has(extra) || file.has("bert." + extra))
     throw Error(weights_path + ": holds more layers than num_hidden_layers = " + std::to_string(c.num_layers) +
@@ -198,9 +269,8 @@ std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
       scores(static_cast<std::size_t>(T) * T), tmp(static_cast<std::size_t>(rows) * H),
       inter(static_cast<std::size_t>(rows) * c.intermediate_size);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  const float masked = std::numeric_limits<float>::lowest();
   for (const auto& L : w.layers) {
-    linear(x.data(), rows, L.qkv.w, L.qkv.b, H, 3 * H, qkv.data());
+    linear(x.data(), rows, L.qkv, qkv.data());
     for (int b = 0; b < B; ++b) {
       const std::uint8_t* mask = t.mask.data() + static_cast<std::size_t>(b) * T;
       for (int hd = 0; hd < heads; ++hd) {
@@ -208,32 +278,18 @@ std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
         const float* k = q + H;
         const float* v = q + 2 * H;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), T);
-        for (int i = 0; i < T; ++i) {
-          float* s = scores.data() + static_cast<std::size_t>(i) * T;
-          float mx = masked;
-          for (int j = 0; j < T; ++j) {
-            if (!mask[j]) s[j] = masked;
-            mx = std::max(mx, s[j]);
-          }
-          double sum = 0;
-          for (int j = 0; j < T; ++j) {
-            s[j] = mask[j] ? std::exp(s[j] - mx) : 0.0f;
-            sum += s[j];
-          }
-          const float inv = static_cast<float>(1.0 / sum);
-          for (int j = 0; j < T; ++j) s[j] *= inv;
-        }
+        masked_softmax(scores.data(), T, mask);
         float* out = ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores.data(), T, v, 3 * H, 0.0f, out, H);
       }
     }
-    linear(ctx.data(), rows, L.attn_out.w, L.attn_out.b, H, H, tmp.data());
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] += tmp[i];
+    linear(ctx.data(), rows, L.attn_out, tmp.data());
+    add_into(x, tmp);
     layer_norm(x.data(), rows, H, L.attn_norm.gamma, L.attn_norm.beta, c.layer_norm_eps);
-    linear(x.data(), rows, L.intermediate.w, L.intermediate.b, H, c.intermediate_size, inter.data());
-    for (float& v : inter) v = activate(v, c.activation);
-    linear(inter.data(), rows, L.output.w, L.output.b, c.intermediate_size, H, tmp.data());
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] += tmp[i];
+    linear(x.data(), rows, L.intermediate, inter.data());
+    activate(inter, c.activation);
+    linear(inter.data(), rows, L.output, tmp.data());
+    add_into(x, tmp);
     layer_norm(x.data(), rows, H, L.out_norm.gamma, L.out_norm.beta, c.layer_norm_eps);
   }
   return x;

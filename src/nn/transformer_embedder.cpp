@@ -68,7 +68,7 @@ std::string hex64(std::uint64_t v) {
 }  // namespace
 
 TransformerEmbedder::TransformerEmbedder(const std::string& folder, TransformerEmbedderOptions options)
-    : encoder_(BertEncoder::load(folder)), options_(options) {
+    : encoder_(BertEncoder::load(folder, options.precision)), options_(options) {
   const fs::path dir(folder);
   // modules.json: which modules run, and where their folders are.
   const auto modules = read_json(dir / "modules.json", false);
@@ -121,7 +121,7 @@ TransformerEmbedder::TransformerEmbedder(const std::string& folder, TransformerE
   h ^= XXH3_64bits(settings.data(), settings.size());
   std::string name = fs::path(folder).lexically_normal().filename().string();
   if (name.empty()) name = fs::path(folder).lexically_normal().parent_path().filename().string();
-  model_id_ = "st:" + name.substr(0, 48) + "/" + hex64(h);
+  model_id_ = "st:" + name.substr(0, 48) + "/" + hex64(h) + (options.precision == Precision::int8 ? "+int8" : "");
 }
 
 std::size_t TransformerEmbedder::count_tokens(std::string_view text) const { return tokenizer_->count(text); }

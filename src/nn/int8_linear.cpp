@@ -1,0 +1,160 @@
+#include "int8_linear.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+namespace promptlist {
+
+Int8Linear quantize_linear(const float* w, const float* b, int out, int in) {
+  Int8Linear q;
+  q.in = in;
+  q.out = out;
+  q.in_padded = (in + 3) / 4 * 4;
+  q.out_padded = (out + 15) / 16 * 16;
+  q.packed.assign(static_cast<std::size_t>(q.out_padded) * q.in_padded, 0);
+  q.scale.assign(q.out_padded, 0.0f);
+  q.sum.assign(q.out_padded, 0);
+  q.bias.assign(q.out_padded, 0.0f);
+  const int k4 = q.in_padded / 4;
+  for (int o = 0; o < out; ++o) {
+    const float* row = w + static_cast<std::size_t>(o) * in;
+    float mx = 0;
+    for (int k = 0; k < in; ++k) mx = std::max(mx, std::abs(row[k]));
+    const float scale = mx > 0 ? mx / 127.0f : 1.0f;
+    q.scale[o] = scale;
+    q.bias[o] = b ? b[o] : 0.0f;
+    for (int k = 0; k < in; ++k) {
+      const auto v = static_cast<std::int8_t>(std::lround(std::clamp(row[k] / scale, -127.0f, 127.0f)));
+      q.sum[o] += v;
+      // block o/16, group k/4, lane o%16, byte k%4
+      const std::size_t at = ((static_cast<std::size_t>(o / 16) * k4 + k / 4) * 16 + o % 16) * 4 + k % 4;
+      q.packed[at] = v;
+    }
+  }
+  return q;
+}
+
+namespace {
+
+// Activations of one row as unsigned bytes (value + 128) and its scale.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows(const float* x, int rows, int in,
+                                                                                 int in_padded, std::uint8_t* a,
+                                                                                 float* scales) {
+  for (int r = 0; r < rows; ++r) {
+    const float* v = x + static_cast<std::size_t>(r) * in;
+    float mx = 0;
+    for (int k = 0; k < in; ++k) mx = std::max(mx, std::abs(v[k]));
+    const float scale = mx > 0 ? mx / 127.0f : 1.0f;
+    const float inv = 1.0f / scale;
+    scales[r] = scale;
+    std::uint8_t* out = a + static_cast<std::size_t>(r) * in_padded;
+    // Round half away from zero without a libm call, so the loop vectorises.
+    for (int k = 0; k < in; ++k) {
+      const float s = v[k] * inv;
+      out[k] = static_cast<std::uint8_t>(static_cast<int>(s + (s >= 0 ? 0.5f : -0.5f)) + 128);
+    }
+    for (int k = in; k < in_padded; ++k) out[k] = 128;  // zero after the shift
+  }
+}
+
+void finish(const std::int32_t* acc, int r, int o, const Int8Linear& q, const float* row_scale, float* y) {
+  if (o >= q.out) return;
+  y[static_cast<std::size_t>(r) * q.out + o] =
+      static_cast<float>(acc[0] - 128 * q.sum[o]) * row_scale[r] * q.scale[o] + q.bias[o];
+}
+
+void kernel_portable(const std::uint8_t* a, const float* row_scale, int r0, int r1, const Int8Linear& q, float* y) {
+  const int k4 = q.in_padded / 4;
+  for (int r = r0; r < r1; ++r) {
+    const std::uint8_t* ar = a + static_cast<std::size_t>(r) * q.in_padded;
+    for (int o = 0; o < q.out; ++o) {
+      std::int32_t acc = 0;
+      const std::int8_t* block = q.packed.data() + static_cast<std::size_t>(o / 16) * k4 * 64;
+      for (int g = 0; g < k4; ++g)
+        for (int j = 0; j < 4; ++j) acc += static_cast<std::int32_t>(ar[g * 4 + j]) * block[(g * 16 + o % 16) * 4 + j];
+      finish(&acc, r, o, q, row_scale, y);
+    }
+  }
+}
+
+// R rows x 4 blocks of 16 outputs per tile; accumulators stay in registers.
+template <int R>
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std::uint8_t* a, const float* row_scale,
+                                                                         int r0, int ob, int blocks, const Int8Linear& q,
+                                                                         float* y) {
+  const int k4 = q.in_padded / 4;
+  __m512i acc[R][4];
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < 4; ++c) acc[r][c] = _mm512_setzero_si512();
+  const std::int8_t* base = q.packed.data() + static_cast<std::size_t>(ob) * k4 * 64;
+  for (int g = 0; g < k4; ++g) {
+    __m512i w[4];
+    for (int c = 0; c < blocks; ++c) w[c] = _mm512_loadu_si512(base + (static_cast<std::size_t>(c) * k4 + g) * 64);
+    for (int r = 0; r < R; ++r) {
+      std::int32_t four;
+      std::memcpy(&four, a + static_cast<std::size_t>(r0 + r) * q.in_padded + g * 4, 4);
+      const __m512i av = _mm512_set1_epi32(four);
+      for (int c = 0; c < blocks; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], av, w[c]);
+    }
+  }
+  alignas(64) std::int32_t lanes[16];
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < blocks; ++c) {
+      _mm512_store_si512(lanes, acc[r][c]);
+      for (int l = 0; l < 16; ++l) finish(&lanes[l], r0 + r, (ob + c) * 16 + l, q, row_scale, y);
+    }
+}
+
+// Rows are taken 64 at a time and, within them, every 64-output block is
+// applied to all rows before moving on: both operands of the inner tiles
+// stay in L1/L2 instead of the whole weight matrix streaming once per rows.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void kernel_vnni(const std::uint8_t* a, const float* row_scale,
+                                                                          int r0, int r1, const Int8Linear& q, float* y) {
+  const int nblocks = q.out_padded / 16;
+  for (int rb = r0; rb < r1; rb += 64) {
+    const int re = std::min(r1, rb + 64);
+    for (int ob = 0; ob < nblocks; ob += 4) {
+      const int blocks = std::min(4, nblocks - ob);
+      int r = rb;
+      for (; r + 4 <= re; r += 4) tile_vnni<4>(a, row_scale, r, ob, blocks, q, y);
+      for (; r < re; ++r) tile_vnni<1>(a, row_scale, r, ob, blocks, q, y);
+    }
+  }
+}
+
+bool has_vnni() {
+  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vnni");
+  return yes;
+}
+
+}  // namespace
+
+const char* int8_kernel_name() { return has_vnni() ? "avx512-vnni" : "portable"; }
+
+void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
+  std::vector<std::uint8_t> a(static_cast<std::size_t>(rows) * q.in_padded);
+  std::vector<float> scales(rows);
+  quantize_rows(x, rows, q.in, q.in_padded, a.data(), scales.data());
+  auto run = [&](int r0, int r1) {
+    if (simd && has_vnni()) kernel_vnni(a.data(), scales.data(), r0, r1, q, y);
+    else kernel_portable(a.data(), scales.data(), r0, r1, q, y);
+  };
+  // Two threads when the product is large enough to pay for one.
+  const double work = static_cast<double>(rows) * q.out * q.in;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (cores > 1 && work > 4e6 && rows >= 8) {
+    const int mid = rows / 2 / 4 * 4;
+    std::thread helper(run, mid, rows);
+    run(0, mid);
+    helper.join();
+  } else {
+    run(0, rows);
+  }
+}
+
+}  // namespace promptlist
