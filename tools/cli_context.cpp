@@ -34,7 +34,9 @@ void resolve_paths(Paths& p) {
 std::unique_ptr<Embedder> load_embedder(Paths& p) {
   resolve_paths(p);
   if (!p.model.empty()) {
-    auto embedder = std::make_unique<TransformerEmbedder>(p.model);
+    TransformerEmbedderOptions options;
+    if (p.int8) options.precision = Precision::int8;
+    auto embedder = std::make_unique<TransformerEmbedder>(p.model, options);
     if (p.index.empty()) {
       // One index per model: the folder's name and the weights' hash.
       std::string slug = embedder->model_id().substr(3);
@@ -44,6 +46,7 @@ std::unique_ptr<Embedder> load_embedder(Paths& p) {
     }
     return embedder;
   }
+  if (p.int8) throw Error("--int8 applies to a transformer model (--model FOLDER), not to the built-in GloVe model");
   auto vectors = load_word_vectors(p);
   if (p.index.empty()) p.index = (fs::path(p.home) / "index-glove.plvi").string();
   return std::make_unique<SifEmbedder>(vectors);

@@ -26,6 +26,7 @@ struct Paths {
   std::string index;    // --index overrides; default depends on the model
   std::string model;    // --model: a sentence-transformers folder; empty = built-in GloVe
   std::string t5_model; // --t5: a T5 feature-generator folder; empty = built-in predictor
+  bool int8 = false;    // --int8: run the transformer's dense layers in int8
 };
 
 // Fills unset paths from --home / $PROMPTLIST_HOME / the default.

@@ -22,6 +22,9 @@ enum class BertActivation { gelu, gelu_new, relu };
 // activations (per row); attention, LayerNorm and residuals stay float32.
 enum class Precision { fp32, int8 };
 
+// The int8 kernel this CPU runs: "avx512-vnni" or "portable".
+const char* int8_kernel_name();
+
 struct BertConfig {
   int vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
   int max_position_embeddings = 0, type_vocab_size = 0;

@@ -26,6 +26,16 @@ check "generate --json gives n distinct songs" bash -c "
 check "generate prints a table" bash -c "'$bin' generate 'the sea' -n 3 | grep -q '^ 3\. '"
 check "song shows lyrics" bash -c "id=\$(python3 -c \"import json; print(json.load(open('$work/p.json'))['songs'][0]['id'])\") && '$bin' song \"\$id\" | grep -q ."
 
+# A sentence-transformers folder (the reference's tiny BERT) end to end.
+ref="$(dirname "$data")/reference"
+check "index --model" bash -c "'$bin' index --model '$ref/bert-tiny' | grep -q 'st:bert-tiny/'"
+check "generate --model" bash -c "
+  '$bin' generate 'the sea' --model '$ref/bert-tiny' --by lyrics -n 5 --json > '$work/t.json' &&
+  python3 -c \"import json,sys; d=json.load(open('$work/t.json')); ids=[s['id'] for s in d['songs']]; sys.exit(0 if len(set(ids))==5 else 1)\""
+tiny_index=$(ls "$PROMPTLIST_HOME"/index-bert-tiny-*.plvi)
+check "an index of another model is refused" bash -c "! '$bin' generate 'the sea' --model '$ref/bert-tiny-f16' --index '$tiny_index' 2> '$work/err' && grep -q 'built by model' '$work/err'"
+check "model check names the problem" bash -c "! '$bin' model check '$work' 2> '$work/err' && grep -q 'config.json: missing' '$work/err'"
+
 # Sound: a slice of the real feature catalog.
 head -n 3000 "$data/features/spotify_songs.csv" > "$work/features.csv"
 check "import features" bash -c "'$bin' import --skip-bad '$work/features.csv' | grep -q '2999 lines'"
@@ -48,7 +58,7 @@ printf '%s\n{"id": "x/1", "title": "T"}\n' "$(head -n 1 "$data/lyrics/songs.json
 check "bad file names file and line" bash -c "! '$bin' import '$work/bad.jsonl' 2> '$work/err' && grep -q 'bad.jsonl:2: field .verses. is missing' '$work/err'"
 check "bad file leaves the catalog as it was" bash -c "'$bin' song x/0 2>&1 | grep -q \"no song with id 'x/0'\""
 check "--skip-bad imports the rest" bash -c "'$bin' import --skip-bad '$work/bad.jsonl' | grep -q '1 skipped'"
-idx=$(ls "$PROMPTLIST_HOME"/index-*.plvi)
+idx="$PROMPTLIST_HOME/index-glove.plvi"
 check "stale index warns" bash -c "'$bin' generate 'the sea' -n 1 2>&1 >/dev/null | grep -q 'catalog changed'"
 printf 'garbage' | dd of="$idx" bs=1 seek=4000 conv=notrunc status=none
 check "corrupted index is refused" bash -c "! '$bin' generate 'the sea' 2> '$work/err' && grep -q 'checksum mismatch' '$work/err'"
