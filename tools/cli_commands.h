@@ -16,5 +16,6 @@ void add_generate_command(CLI::App& app, Paths& paths);
 void add_song_command(CLI::App& app, Paths& paths);
 void add_info_command(CLI::App& app, Paths& paths);
 void add_features_command(CLI::App& app, Paths& paths);
+void add_serve_command(CLI::App& app, Paths& paths);
 
 }  // namespace promptlist::cli

@@ -1,5 +1,6 @@
 #include "cli_context.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -92,6 +93,32 @@ void apply_overrides(FeatureTarget& target, const FeatureValues& overrides) {
   for (const auto& spec : feature_specs())
     if (auto v = overrides[spec.feature])
       target.set(spec.feature, FeatureGoal{*v, 1.0, TargetSource::user, "set by you"});
+}
+
+LoadedSources load_sources(Paths& paths, SignalMix by) {
+  LoadedSources l;
+  resolve_paths(paths);
+  if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
+  l.catalog = std::make_unique<Catalog>(paths.catalog);
+  if (by != SignalMix::sound) {
+    l.embedder = load_embedder(paths);
+    if (fs::exists(paths.index)) {
+      l.index = std::make_unique<VerseIndex>(paths.index, l.embedder->model_id());
+      if (l.index->catalog_fingerprint() != l.catalog->lyrics_fingerprint())
+        std::fprintf(stderr, "warning: the catalog changed since the index was built; run 'promptlist index'\n");
+      l.lyrics = std::make_unique<LyricsSearch>(*l.index, *l.embedder);
+    } else if (by == SignalMix::lyrics) {
+      throw Error(paths.index + ": no index yet; run 'promptlist index' first");
+    }
+  }
+  if (by != SignalMix::lyrics) {
+    auto tracks = l.catalog->songs_with_features();
+    if (!tracks.empty()) {
+      l.predictor = load_feature_predictor(paths, *l.catalog);
+      l.sound = std::make_unique<SoundRanker>(std::move(tracks));
+    }
+  }
+  return l;
 }
 
 std::string default_data_dir() {

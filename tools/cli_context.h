@@ -16,6 +16,8 @@
 #include "promptlist/embedder.h"
 #include "promptlist/word_vectors.h"
 #include "promptlist/feature_predictor.h"
+#include "promptlist/playlist.h"
+#include "promptlist/verse_index.h"
 
 namespace promptlist::cli {
 
@@ -47,6 +49,22 @@ std::unique_ptr<FeaturePredictor> load_feature_predictor(Paths& paths, const Cat
 void add_feature_override_options(CLI::App& command, FeatureValues& overrides);
 // Sets every given override as a user goal (they win over everything).
 void apply_overrides(FeatureTarget& target, const FeatureValues& overrides);
+
+// Everything a playlist may be made from; a signal whose files are missing
+// stays empty and make_playlist() decides whether that is an error.
+struct LoadedSources {
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<Embedder> embedder;
+  std::unique_ptr<VerseIndex> index;
+  std::unique_ptr<LyricsSearch> lyrics;
+  std::unique_ptr<SoundRanker> sound;
+  std::unique_ptr<FeaturePredictor> predictor;
+  PlaylistSources sources() const { return {catalog.get(), lyrics.get(), sound.get(), predictor.get()}; }
+};
+
+// Opens the catalog and, as `by` needs them, the lyrics index (warning on
+// stderr when it is older than the catalog) and the sound ranker.
+LoadedSources load_sources(Paths& paths, SignalMix by);
 
 // The data folder: --data, else $PROMPTLIST_DATA, else ../shared/data when
 // it exists. Empty when none is found.

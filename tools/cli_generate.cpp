@@ -18,44 +18,6 @@ namespace promptlist::cli {
 
 namespace {
 
-// Everything a playlist may be made from; a signal whose files are missing
-// stays empty and make_playlist() decides whether that is an error.
-struct Loaded {
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<Embedder> embedder;
-  std::unique_ptr<VerseIndex> index;
-  std::unique_ptr<LyricsSearch> lyrics;
-  std::unique_ptr<SoundRanker> sound;
-  std::unique_ptr<FeaturePredictor> predictor;
-  PlaylistSources sources() const { return {catalog.get(), lyrics.get(), sound.get(), predictor.get()}; }
-};
-
-Loaded load_sources(Paths& paths, SignalMix by) {
-  Loaded l;
-  resolve_paths(paths);
-  if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
-  l.catalog = std::make_unique<Catalog>(paths.catalog);
-  if (by != SignalMix::sound) {
-    l.embedder = load_embedder(paths);
-    if (fs::exists(paths.index)) {
-      l.index = std::make_unique<VerseIndex>(paths.index, l.embedder->model_id());
-      if (l.index->catalog_fingerprint() != l.catalog->lyrics_fingerprint())
-        std::fprintf(stderr, "warning: the catalog changed since the index was built; run 'promptlist index'\n");
-      l.lyrics = std::make_unique<LyricsSearch>(*l.index, *l.embedder);
-    } else if (by == SignalMix::lyrics) {
-      throw Error(paths.index + ": no index yet; run 'promptlist index' first");
-    }
-  }
-  if (by != SignalMix::lyrics) {
-    auto tracks = l.catalog->songs_with_features();
-    if (!tracks.empty()) {
-      l.predictor = load_feature_predictor(paths, *l.catalog);
-      l.sound = std::make_unique<SoundRanker>(std::move(tracks));
-    }
-  }
-  return l;
-}
-
 void print_playlist_table(const Playlist& p) {
   std::printf("Playlist for \"%s\" (%zu songs)\n\n", p.request.prompt.c_str(), p.entries.size());
   for (std::size_t i = 0; i < p.entries.size(); ++i) {
@@ -85,7 +47,7 @@ void print_playlist_table(const Playlist& p) {
 
 void cmd_generate(Paths& paths, const PlaylistRequest& request, bool json) {
   validate(request);
-  Loaded l = load_sources(paths, request.by);
+  LoadedSources l = load_sources(paths, request.by);
   const Playlist p = make_playlist(l.sources(), request);
   if (json)
     std::cout << to_json(p).dump(2) << "\n";

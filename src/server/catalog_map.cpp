@@ -1,0 +1,74 @@
+#include "promptlist/catalog_map.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace promptlist {
+
+CatalogMap::CatalogMap(const VerseIndex& index, const Catalog& catalog) : dim_(index.dim()) {
+  // Mean vector per song, in index order of first appearance.
+  std::map<std::int64_t, std::pair<std::vector<double>, int>> sums;
+  for (std::size_t r = 0; r < index.size(); ++r) {
+    auto& [sum, n] = sums[index.chunk_song(r)];
+    if (sum.empty()) sum.assign(dim_, 0.0);
+    const float* row = index.row(r);
+    for (std::size_t k = 0; k < dim_; ++k) sum[k] += row[k];
+    ++n;
+  }
+  std::vector<float> songs;
+  std::vector<std::int64_t> keys;
+  for (const auto& [key, s] : sums) {
+    keys.push_back(key);
+    for (std::size_t k = 0; k < dim_; ++k) songs.push_back(static_cast<float>(s.first[k] / s.second));
+  }
+  const std::size_t n = keys.size();
+  mean_.assign(dim_, 0.0f);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < dim_; ++k) mean_[k] += songs[i * dim_ + k] / static_cast<float>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < dim_; ++k) songs[i * dim_ + k] -= mean_[k];
+  axes_ = principal_components(songs.data(), n, dim_, 2);
+  if (axes_.size() < 2 * dim_) axes_.resize(2 * dim_, 0.0f);
+
+  float extent = 1e-6f;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto song = catalog.find(keys[i]);
+    if (!song) continue;
+    MapPoint p;
+    p.song_key = keys[i];
+    p.id = song->id;
+    p.title = song->title;
+    p.artist = song->artist;
+    for (std::size_t k = 0; k < dim_; ++k) {
+      p.x += songs[i * dim_ + k] * axes_[k];
+      p.y += songs[i * dim_ + k] * axes_[dim_ + k];
+    }
+    extent = std::max({extent, std::abs(p.x), std::abs(p.y)});
+    points_.push_back(std::move(p));
+  }
+  scale_ = 1.0f / extent;
+  for (auto& p : points_) {
+    p.x *= scale_;
+    p.y *= scale_;
+    by_key_[p.song_key] = &p - points_.data();
+  }
+}
+
+const MapPoint* CatalogMap::find(std::int64_t song_key) const {
+  auto it = by_key_.find(song_key);
+  return it == by_key_.end() ? nullptr : &points_[it->second];
+}
+
+std::pair<float, float> CatalogMap::project(const float* v) const {
+  float x = 0, y = 0;
+  for (std::size_t k = 0; k < dim_; ++k) {
+    x += (v[k] - mean_[k]) * axes_[k];
+    y += (v[k] - mean_[k]) * axes_[dim_ + k];
+  }
+  // A prompt is one sentence, not an average of verses: it sits further
+  // out; clamp it to the picture.
+  return {std::clamp(x * scale_, -1.2f, 1.2f), std::clamp(y * scale_, -1.2f, 1.2f)};
+}
+
+}  // namespace promptlist

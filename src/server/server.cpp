@@ -1,0 +1,235 @@
+#include "promptlist/server.h"
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "promptlist/error.h"
+#include "promptlist/playlist_export.h"
+#include "promptlist/text.h"
+#include "promptlist/verse_chunker.h"
+
+namespace promptlist {
+
+using nlohmann::json;
+
+struct Server::Impl {
+  PlaylistSources sources;
+  const CatalogMap* map;
+  ServerOptions options;
+  httplib::Server http;
+  int port = 0;
+
+  // A user mistake: 400 with the reason.
+  struct BadRequest : Error {
+    using Error::Error;
+  };
+
+  static void reply(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json; charset=utf-8");
+  }
+
+  PlaylistRequest parse_request(const std::string& body) const {
+    if (auto bad = find_invalid_utf8(body)) throw BadRequest("request body is not valid UTF-8");
+    json j;
+    try {
+      j = json::parse(body);
+    } catch (const json::exception&) {
+      throw BadRequest("request body is not valid JSON");
+    }
+    if (!j.is_object()) throw BadRequest("request body must be a JSON object");
+    PlaylistRequest r;
+    try {
+      r.prompt = j.at("prompt").get<std::string>();
+      if (j.contains("n")) {
+        const auto n = j["n"].get<long long>();
+        if (n < 1 || n > static_cast<long long>(kMaxPlaylistSize))
+          throw BadRequest("n must be between 1 and " + std::to_string(kMaxPlaylistSize));
+        r.n = static_cast<std::size_t>(n);
+      }
+      if (j.contains("max_per_artist")) {
+        const auto m = j["max_per_artist"].get<long long>();
+        if (m < 0 || m > 1000) throw BadRequest("max_per_artist must be between 0 and 1000");
+        r.max_per_artist = static_cast<std::size_t>(m);
+      }
+      if (j.contains("by")) r.by = signal_mix_from_string(j["by"].get<std::string>());
+      if (j.contains("scoring")) r.scoring = lyrics_scoring_from_string(j["scoring"].get<std::string>());
+      if (j.contains("features")) {
+        if (!j["features"].is_object()) throw BadRequest("features must be an object of name: value");
+        for (auto it = j["features"].begin(); it != j["features"].end(); ++it) {
+          const auto f = feature_by_name(it.key());
+          if (!f) throw BadRequest("unknown feature '" + it.key().substr(0, 40) + "'");
+          const double v = it->get<double>();
+          const auto& spec = feature_spec(*f);
+          if (!(v >= spec.target_min && v <= spec.target_max))
+            throw BadRequest(it.key() + " must be within " + std::to_string(spec.target_min) + ".." +
+                             std::to_string(spec.target_max));
+          r.overrides[*f] = v;
+        }
+      }
+    } catch (const json::exception&) {
+      throw BadRequest("request fields have the wrong type (prompt: string, n: integer, features: numbers)");
+    }
+    validate(r);
+    return r;
+  }
+
+  json playlist_json(const Playlist& p) const {
+    json out = to_json(p);
+    json placed = json::array();
+    if (map) {
+      for (const auto& e : p.entries)
+        if (const MapPoint* point = map->find(e.song_key)) placed.push_back({{"id", e.song_id}, {"x", point->x}, {"y", point->y}});
+      json prompt_point = nullptr;
+      if (p.used_lyrics && sources.lyrics) {
+        const auto v = sources.lyrics->embed_prompt(p.request.prompt);
+        const auto [x, y] = map->project(v.data());
+        prompt_point = {{"x", x}, {"y", y}};
+      }
+      out["map"] = {{"prompt", prompt_point}, {"songs", placed}};
+    }
+    return out;
+  }
+
+  json song_json(const Song& s) const {
+    json features = json::object();
+    for (const auto& spec : feature_specs())
+      if (auto v = s.features[spec.feature]) features[std::string(spec.name)] = *v;
+    std::vector<int> verse_of_line;
+    for (std::size_t v = 0; v < s.verses.size(); ++v)
+      for (std::size_t i = 0, n = song_lines({s.verses[v]}).size(); i < n; ++i) verse_of_line.push_back(static_cast<int>(v));
+    return {{"id", s.id},
+            {"title", s.title},
+            {"artist", s.artist},
+            {"collection", s.collection},
+            {"year", s.year ? json(*s.year) : json(nullptr)},
+            {"spotify_id", s.spotify_id.empty() ? json(nullptr) : json(s.spotify_id)},
+            {"verses", s.verses},
+            {"lines", song_lines(s.verses)},
+            {"verse_of_line", verse_of_line},
+            {"features", features},
+            {"source", s.source},
+            {"license", s.license}};
+  }
+
+  // Runs a handler, turning errors into JSON replies.
+  template <typename F>
+  void guarded(httplib::Response& res, F&& handler) const {
+    try {
+      handler();
+    } catch (const BadRequest& e) {
+      reply(res, 400, {{"error", e.what()}});
+    } catch (const Error& e) {
+      // Errors the library raises about a request (empty prompt, no sound
+      // named, ...) are the client's to fix.
+      reply(res, 400, {{"error", e.what()}});
+    } catch (const std::exception& e) {
+      reply(res, 500, {{"error", std::string("internal error: ") + e.what()}});
+    }
+  }
+
+  void routes() {
+    http.set_payload_max_length(options.max_body_bytes);
+    http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+      const auto stats = sources.catalog->stats();
+      reply(res, 200,
+            {{"status", "ok"},
+             {"version", PROMPTLIST_VERSION},
+             {"model", options.model_name},
+             {"songs", stats.songs},
+             {"songs_with_lyrics", stats.songs_with_lyrics},
+             {"songs_with_features", stats.songs_with_features},
+             {"lyrics", sources.lyrics != nullptr},
+             {"sound", sources.sound != nullptr},
+             {"predictor", sources.predictor ? json(sources.predictor->name()) : json(nullptr)},
+             {"limits", {{"prompt_chars", kMaxPromptChars}, {"n", kMaxPlaylistSize}, {"body_bytes", options.max_body_bytes}}}});
+    });
+    http.Post("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] { reply(res, 200, playlist_json(make_playlist(sources, parse_request(req.body)))); });
+    });
+    http.Get("/api/song", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const std::string id = req.get_param_value("id");
+        if (id.empty()) throw BadRequest("give the song as ?id=...");
+        const auto song = sources.catalog->find(id);
+        if (!song) return reply(res, 404, {{"error", "no song with id '" + id.substr(0, 200) + "'"}});
+        reply(res, 200, song_json(*song));
+      });
+    });
+    http.Get("/api/features", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        if (!sources.predictor) return reply(res, 404, {{"error", "this catalog has no audio features to predict"}});
+        PlaylistRequest r;
+        r.prompt = req.get_param_value("prompt");
+        validate(r);
+        json out = to_json(sources.predictor->predict(r.prompt));
+        out["predictor"] = sources.predictor->name();
+        reply(res, 200, out);
+      });
+    });
+    http.Get("/api/map", [this](const httplib::Request&, httplib::Response& res) {
+      if (!map) return reply(res, 404, {{"error", "no lyrics index, so no map"}});
+      json songs = json::array();
+      for (const auto& p : map->points())
+        songs.push_back({{"id", p.id}, {"title", p.title}, {"artist", p.artist}, {"x", p.x}, {"y", p.y}});
+      reply(res, 200, {{"songs", songs}});
+    });
+    http.Post("/api/export", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const ExportFormat format = [&] {
+          try {
+            return export_format_from_string(req.get_param_value("format"));
+          } catch (const Error& e) {
+            throw BadRequest(e.what());
+          }
+        }();
+        const Playlist p = make_playlist(sources, parse_request(req.body));
+        res.set_header("Content-Disposition",
+                       std::string("attachment; filename=\"playlist.") + file_extension(format) + "\"");
+        res.set_content(export_playlist(p, format), content_type(format));
+      });
+    });
+    if (!options.web_root.empty()) {
+      // cpp-httplib refuses paths that leave the mount point ("..", absolute).
+      if (!http.set_mount_point("/", options.web_root))
+        throw Error(options.web_root + ": the web folder does not exist");
+      http.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
+    }
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (res.status == 404 && req.path.rfind("/api/", 0) == 0) reply(res, 404, {{"error", "no such endpoint"}});
+      else if (res.status == 413) reply(res, 413, {{"error", "request body is too large"}});
+      else if (res.body.empty()) res.set_content(std::to_string(res.status) + "\n", "text/plain");
+    });
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+  }
+};
+
+Server::Server(PlaylistSources sources, const CatalogMap* map, ServerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (!sources.catalog) throw Error("the server needs a catalog");
+  impl_->sources = sources;
+  impl_->map = map;
+  impl_->options = std::move(options);
+  impl_->routes();
+}
+
+Server::~Server() { stop(); }
+
+void Server::bind() {
+  auto& o = impl_->options;
+  impl_->port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (impl_->port <= 0)
+    throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use, or not this machine's)");
+}
+
+int Server::bound_port() const { return impl_->port; }
+
+void Server::listen() { impl_->http.listen_after_bind(); }
+
+void Server::stop() {
+  if (impl_->http.is_running()) impl_->http.stop();
+}
+
+}  // namespace promptlist

@@ -1,0 +1,72 @@
+// promptlist serve: the web app and the HTTP API.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli_commands.h"
+#include "cli_context.h"
+#include "promptlist/error.h"
+#include "promptlist/server.h"
+
+namespace promptlist::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Server* running = nullptr;
+
+void on_signal(int) {
+  if (running) running->stop();
+}
+
+// --web, else $PROMPTLIST_WEB, else the web/ folder next to the build
+// folder the binary is in, else ./web.
+std::string find_web_root(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("PROMPTLIST_WEB"); env && *env) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  for (const fs::path& candidate : {exe.parent_path().parent_path() / "web", exe.parent_path() / "web", fs::path("web")})
+    if (fs::exists(candidate / "index.html")) return candidate.string();
+  throw Error("cannot find the web folder (index.html); give it with --web DIR");
+}
+
+void cmd_serve(Paths& paths, ServerOptions options, const std::string& web) {
+  options.web_root = find_web_root(web);
+  LoadedSources l = load_sources(paths, SignalMix::both);
+  std::unique_ptr<CatalogMap> map;
+  if (l.index) map = std::make_unique<CatalogMap>(*l.index, *l.catalog);
+  options.model_name = l.embedder ? l.embedder->model_id() : "";
+  Server server(l.sources(), map.get(), options);
+  server.bind();
+  running = &server;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::printf("promptlist serving http://%s:%d/ (lyrics %s, sound %s); Ctrl-C stops\n", options.host.c_str(),
+              server.bound_port(), l.lyrics ? "on" : "off", l.sound ? "on" : "off");
+  std::fflush(stdout);
+  server.listen();
+  running = nullptr;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Paths& paths) {
+  struct Args {
+    ServerOptions options;
+    std::string web;
+  };
+  auto args = std::make_shared<Args>();
+  auto* serve = app.add_subcommand("serve", "Serve the web app and the JSON API (127.0.0.1 by default)");
+  serve->add_option("--host", args->options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", args->options.port, "Port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  serve->add_option("--web", args->web, "Folder of the page (default: the repository's web/)");
+  serve->add_option("--model", paths.model, "sentence-transformers model folder (its index must exist)");
+  serve->add_flag("--int8", paths.int8, "Run the transformer model's dense layers in int8");
+  serve->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
+  serve->callback([&paths, args] { cmd_serve(paths, args->options, args->web); });
+}
+
+}  // namespace promptlist::cli

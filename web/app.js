@@ -1,0 +1,280 @@
+// promptlist web app: prompt -> playlist -> a song's lyrics, with the
+// sound sliders, the catalog map and exports. Plain DOM, no framework.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { request: null, playlist: null, map: null, openId: null };
+
+function setStatus(text, isError = false) {
+  $("status").textContent = text;
+  $("status").classList.toggle("error", isError);
+}
+
+async function api(path, options = {}) {
+  const res = await fetch(path, options);
+  const type = res.headers.get("Content-Type") || "";
+  const body = type.includes("json") ? await res.json() : await res.text();
+  if (!res.ok) throw new Error(body && body.error ? body.error : `HTTP ${res.status}`);
+  return body;
+}
+
+function currentRequest(prompt) {
+  return {
+    prompt,
+    n: Number($("count").value) || 9,
+    by: $("by").value,
+    max_per_artist: Number($("max-per-artist").value) || 0,
+  };
+}
+
+async function generate(request) {
+  state.request = request;
+  $("generate").disabled = true;
+  setStatus("Finding songs…");
+  try {
+    const playlist = await api("/api/playlist", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    state.playlist = playlist;
+    renderPlaylist(playlist);
+    renderFeatures(playlist.target);
+    drawMap();
+    setStatus(`${playlist.songs.length} songs for “${playlist.prompt}”.`);
+  } catch (e) {
+    setStatus(e.message, true);
+  } finally {
+    $("generate").disabled = false;
+  }
+}
+
+function renderPlaylist(p) {
+  $("results").hidden = false;
+  $("notes").textContent = (p.notes || []).join(" · ");
+  const list = $("playlist");
+  list.replaceChildren();
+  for (const s of p.songs) {
+    const li = document.createElement("li");
+    const row = document.createElement("div");
+    row.className = "song-row";
+    const open = document.createElement("button");
+    open.className = "open-song";
+    open.type = "button";
+    open.textContent = s.title;
+    open.dataset.id = s.id;
+    open.setAttribute("aria-pressed", "false");
+    open.addEventListener("click", () => openSong(s));
+    const artist = document.createElement("span");
+    artist.className = "artist";
+    artist.textContent = s.artist;
+    const more = document.createElement("button");
+    more.type = "button";
+    more.className = "more";
+    more.textContent = "More like this";
+    more.setAttribute("aria-label", `More like ${s.title}`);
+    more.addEventListener("click", () => moreLike(s));
+    row.append(open, artist, more);
+    const why = document.createElement("p");
+    why.className = "why";
+    why.textContent = "Why: " + s.why;
+    li.append(row, why);
+    list.append(li);
+  }
+}
+
+// A new playlist seeded by a song: its matched verse says what it is about;
+// a track chosen by sound brings its own features.
+function moreLike(s) {
+  const request = currentRequest(s.match ? s.match.text.slice(0, 900) : s.title);
+  if (!s.match && s.features) {
+    request.by = "sound";
+    request.features = {};
+    for (const name of ["danceability", "energy", "valence", "acousticness", "instrumentalness", "tempo"])
+      if (name in s.features) request.features[name] = s.features[name];
+  }
+  $("prompt").value = request.prompt;
+  generate(request);
+}
+
+async function openSong(s) {
+  state.openId = s.id;
+  for (const b of document.querySelectorAll(".open-song")) b.setAttribute("aria-pressed", String(b.dataset.id === s.id));
+  setStatus(`Opening “${s.title}”…`);
+  try {
+    const song = await api("/api/song?id=" + encodeURIComponent(s.id));
+    $("song").hidden = false;
+    $("song-name").textContent = song.title;
+    $("song-meta").textContent = [song.artist, song.collection, song.year].filter(Boolean).join(" · ");
+    const lyrics = $("lyrics");
+    lyrics.replaceChildren();
+    const from = s.match ? s.match.line_begin : -1, to = s.match ? s.match.line_end : -1;
+    let firstMark = null;
+    song.lines.forEach((text, i) => {
+      if (i > 0 && song.verse_of_line[i] !== song.verse_of_line[i - 1]) {
+        const gap = document.createElement("span");
+        gap.className = "verse-gap";
+        lyrics.append(gap);
+      }
+      const line = document.createElement("span");
+      line.className = "line";
+      if (i >= from && i < to) {
+        const mark = document.createElement("mark");
+        mark.textContent = text;
+        line.append(mark);
+        firstMark = firstMark || line;
+      } else {
+        line.textContent = text;
+      }
+      lyrics.append(line);
+    });
+    if (!song.lines.length) lyrics.textContent = "No lyrics: this track was chosen by how it sounds.";
+    const dl = $("song-features");
+    dl.replaceChildren();
+    for (const [name, value] of Object.entries(song.features || {})) {
+      const dt = document.createElement("dt");
+      dt.textContent = name;
+      const dd = document.createElement("dd");
+      dd.textContent = Number.isInteger(value) ? value : value.toFixed(3);
+      dl.append(dt, dd);
+    }
+    if (firstMark) firstMark.scrollIntoView({ block: "center", behavior: "smooth" });
+    setStatus(`“${song.title}”${s.match ? ": the matched verse is highlighted." : "."}`);
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+const RANGES = {
+  loudness: [-60, 0, 0.5], tempo: [30, 250, 1], duration_ms: [30000, 1200000, 1000], key: [0, 11, 1],
+  mode: [0, 1, 1], time_signature: [3, 7, 1], popularity: [0, 100, 1],
+};
+
+function renderFeatures(target) {
+  const features = target && target.features ? target.features : {};
+  const names = Object.keys(features);
+  $("sound").hidden = names.length === 0;
+  const box = $("features");
+  box.replaceChildren();
+  for (const name of names) {
+    const f = features[name];
+    const [min, max, step] = RANGES[name] || [0, 1, 0.01];
+    const row = document.createElement("div");
+    row.className = "feature";
+    const label = document.createElement("label");
+    label.htmlFor = "f-" + name;
+    label.innerHTML = `${name} <span class="source">${f.source}</span>`;
+    const slider = document.createElement("input");
+    slider.type = "range";
+    slider.id = "f-" + name;
+    slider.min = min;
+    slider.max = max;
+    slider.step = step;
+    slider.value = f.value;
+    slider.dataset.feature = name;
+    slider.title = f.evidence;
+    const value = document.createElement("output");
+    value.htmlFor = slider.id;
+    value.textContent = Number(f.value).toFixed(step < 1 ? 2 : 0);
+    slider.addEventListener("input", () => {
+      value.textContent = Number(slider.value).toFixed(step < 1 ? 2 : 0);
+      slider.dataset.changed = "1";
+    });
+    row.append(label, slider, value);
+    box.append(row);
+  }
+}
+
+function regenerate() {
+  if (!state.request) return;
+  const request = { ...state.request, features: {} };
+  for (const s of document.querySelectorAll("#features input[type=range]")) request.features[s.dataset.feature] = Number(s.value);
+  if (request.by === "lyrics") request.by = "both";
+  generate(request);
+}
+
+async function loadMap() {
+  try {
+    state.map = await api("/api/map");
+    $("map-section").hidden = false;
+    drawMap();
+  } catch (e) {
+    // no lyrics index: no map
+  }
+}
+
+function drawMap() {
+  const canvas = $("map");
+  if (!state.map || !canvas) return;
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width, h = canvas.height, pad = 16;
+  const px = (x) => pad + ((x + 1.2) / 2.4) * (w - 2 * pad);
+  const py = (y) => h - pad - ((y + 1.2) / 2.4) * (h - 2 * pad);
+  ctx.clearRect(0, 0, w, h);
+  ctx.fillStyle = "#c3c9d6";
+  for (const s of state.map.songs) ctx.fillRect(px(s.x) - 1.5, py(s.y) - 1.5, 3, 3);
+  const placed = state.playlist && state.playlist.map ? state.playlist.map : null;
+  if (!placed) return;
+  ctx.fillStyle = "#1f6feb";
+  for (const s of placed.songs) {
+    ctx.beginPath();
+    ctx.arc(px(s.x), py(s.y), 5, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  if (placed.prompt) {
+    ctx.fillStyle = "#e8590c";
+    ctx.font = "20px system-ui";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText("★", px(placed.prompt.x), py(placed.prompt.y));
+  }
+}
+
+async function exportAs(format) {
+  if (!state.request) return;
+  try {
+    const res = await fetch("/api/export?format=" + format, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(state.request),
+    });
+    if (!res.ok) throw new Error((await res.json()).error);
+    const blob = await res.blob();
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "playlist." + (format === "spotify" ? "txt" : format);
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setStatus(`Saved playlist.${format === "spotify" ? "txt" : format}.`);
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+async function copySpotify() {
+  const uris = (state.playlist ? state.playlist.songs : []).filter((s) => s.spotify_id).map((s) => "spotify:track:" + s.spotify_id);
+  if (!uris.length) return setStatus("No song in this playlist has a Spotify id.", true);
+  try {
+    await navigator.clipboard.writeText(uris.join("\n"));
+    setStatus(`Copied ${uris.length} Spotify URIs: paste them into a Spotify playlist.`);
+  } catch (e) {
+    setStatus("The browser did not allow copying; use the Spotify URIs download.", true);
+  }
+}
+
+$("prompt-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const prompt = $("prompt").value.trim();
+  if (!prompt) return setStatus("Type what you want to hear first.", true);
+  generate(currentRequest(prompt));
+});
+for (const b of document.querySelectorAll(".example"))
+  b.addEventListener("click", () => {
+    $("prompt").value = b.textContent;
+    generate(currentRequest(b.textContent));
+  });
+$("regenerate").addEventListener("click", regenerate);
+for (const b of document.querySelectorAll(".export button[data-format]")) b.addEventListener("click", () => exportAs(b.dataset.format));
+$("copy-spotify").addEventListener("click", copySpotify);
+loadMap();
