@@ -33,7 +33,8 @@ step() { printf '\n== %s\n' "$*"; }
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libopenblas-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libsentencepiece-dev libutf8proc-dev libhnswlib-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev)
+  libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev
+  libxml2-utils chromium)  # xmllint checks XSPF exports; chromium runs the browser tests
 # Node: a machine may already have it from NodeSource (whose nodejs package
 # bundles npm and conflicts with Debian's npm); only install Debian's if absent.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

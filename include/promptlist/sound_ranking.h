@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -26,11 +27,16 @@ class SoundRanker {
   const std::vector<Song>& tracks() const { return tracks_; }
   // Fit of one track; nullopt when the track has none of the target's features.
   std::optional<FeatureFit> fit(const Song& track, const FeatureTarget& target) const;
+  // The total fit of every track of tracks() at once, from a dense copy of
+  // their features (NaN: the track has none of the target's features).
+  // This is the per-request hot path: 66k tracks in a few milliseconds.
+  std::vector<float> fit_all(const FeatureTarget& target) const;
   double spread(Feature f) const { return spread_[static_cast<std::size_t>(f)]; }
   double mean(Feature f) const { return mean_[static_cast<std::size_t>(f)]; }
 
  private:
   std::vector<Song> tracks_;
+  std::vector<float> values_;  // [tracks][kFeatureCount], NaN where unknown
   std::array<double, kFeatureCount> spread_{}, mean_{};
 };
 

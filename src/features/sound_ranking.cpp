@@ -4,7 +4,45 @@
 
 namespace promptlist {
 
+namespace {
+
+// One target feature, ready for the inner loop.
+struct Goal {
+  std::size_t feature;
+  double value, spread, weight;
+  FeatureScale scale;
+};
+
+std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double, kFeatureCount>& spread) {
+  std::vector<Goal> goals;
+  for (const auto& spec : feature_specs()) {
+    const auto& g = target[spec.feature];
+    if (!g) continue;
+    // A feature the prompt stresses weighs more: stated or user-set goals
+    // count double, predicted ones by their confidence.
+    const double w = g->source == TargetSource::predicted ? std::max(0.1, g->confidence) : 2.0;
+    const auto i = static_cast<std::size_t>(spec.feature);
+    goals.push_back({i, g->value, spread[i], w, spec.scale});
+  }
+  return goals;
+}
+
+// exp(-z^2 / 2) of the scaled distance: 1 on target, 0.61 one spread away.
+double feature_fit(const Goal& g, double value) {
+  double diff = std::abs(value - g.value);
+  if (g.scale == FeatureScale::circular) diff = std::min(diff, 12 - diff);
+  if (g.scale == FeatureScale::category) diff = diff > 0.5 ? 1 : 0;
+  const double z = diff / g.spread;
+  return std::exp(-0.5 * z * z);
+}
+
+}  // namespace
+
 SoundRanker::SoundRanker(std::vector<Song> tracks) : tracks_(std::move(tracks)) {
+  values_.assign(tracks_.size() * kFeatureCount, std::nanf(""));
+  for (std::size_t t = 0; t < tracks_.size(); ++t)
+    for (std::size_t f = 0; f < kFeatureCount; ++f)
+      if (auto v = tracks_[t].features.values[f]) values_[t * kFeatureCount + f] = static_cast<float>(*v);
   // Spread per feature: the catalog's standard deviation for linear
   // features; fixed scales where the feature has its own geometry.
   for (const auto& spec : feature_specs()) {
@@ -30,26 +68,34 @@ SoundRanker::SoundRanker(std::vector<Song> tracks) : tracks_(std::move(tracks)) 
 std::optional<FeatureFit> SoundRanker::fit(const Song& track, const FeatureTarget& target) const {
   FeatureFit fit;
   double weighted = 0, weights = 0;
-  for (const auto& spec : feature_specs()) {
-    const auto& goal = target[spec.feature];
-    const auto& value = track.features[spec.feature];
-    if (!goal || !value) continue;
-    const auto i = static_cast<std::size_t>(spec.feature);
-    double diff = std::abs(*value - goal->value);
-    if (spec.scale == FeatureScale::circular) diff = std::min(diff, 12 - diff);
-    if (spec.scale == FeatureScale::category) diff = diff > 0.5 ? 1 : 0;
-    const double z = diff / spread_[i];
-    const double f = std::exp(-0.5 * z * z);  // 1 on target, 0.61 at one spread away
-    fit.per_feature[i] = f;
-    // A feature the prompt stresses weighs more: stated or user-set goals
-    // count double, predicted ones by their confidence.
-    const double w = goal->source == TargetSource::predicted ? std::max(0.1, goal->confidence) : 2.0;
-    weighted += w * f;
-    weights += w;
+  for (const Goal& g : goals_of(target, spread_)) {
+    const auto& value = track.features.values[g.feature];
+    if (!value) continue;
+    const double f = feature_fit(g, *value);
+    fit.per_feature[g.feature] = f;
+    weighted += g.weight * f;
+    weights += g.weight;
   }
   if (weights == 0) return std::nullopt;
   fit.total = weighted / weights;
   return fit;
+}
+
+std::vector<float> SoundRanker::fit_all(const FeatureTarget& target) const {
+  const auto goals = goals_of(target, spread_);
+  std::vector<float> out(tracks_.size(), std::nanf(""));
+  for (std::size_t t = 0; t < tracks_.size(); ++t) {
+    const float* row = values_.data() + t * kFeatureCount;
+    double weighted = 0, weights = 0;
+    for (const Goal& g : goals) {
+      const float v = row[g.feature];
+      if (std::isnan(v)) continue;
+      weighted += g.weight * feature_fit(g, v);
+      weights += g.weight;
+    }
+    if (weights > 0) out[t] = static_cast<float>(weighted / weights);
+  }
+  return out;
 }
 
 }  // namespace promptlist

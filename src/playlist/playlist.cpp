@@ -1,6 +1,7 @@
 #include "promptlist/playlist.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -101,6 +102,7 @@ std::string explain_sound(const PlaylistEntry& e, const FeatureTarget& target) {
 struct Candidate {
   std::optional<std::uint32_t> chunk;  // best chunk, when found by lyrics
   std::optional<FeatureFit> fit;
+  std::optional<std::size_t> sound_rank;  // place among all tracks by fit, when found by sound
   double score = 0;
 };
 
@@ -174,16 +176,17 @@ Playlist make_playlist(const PlaylistSources& src, const PlaylistRequest& reques
   playlist.used_lyrics = use_lyrics;
   playlist.used_sound = use_sound;
 
-  // ---- sound: the fit of every track, best first
-  std::vector<std::pair<double, std::size_t>> by_fit;  // (-fit, track index)
-  std::vector<std::optional<FeatureFit>> fits;
+  // ---- sound: the fit of every track; the best ones are sorted lazily,
+  // like the lyrics below, as the candidate pool widens.
+  std::vector<float> fit_of;  // per track of src.sound->tracks(), NaN: no fit
+  std::vector<std::uint32_t> by_fit;  // tracks with a fit, best first up to fit_sorted
+  std::size_t fit_sorted = 0;
   if (use_sound) {
-    const auto& tracks = src.sound->tracks();
-    fits.resize(tracks.size());
-    for (std::size_t i = 0; i < tracks.size(); ++i)
-      if ((fits[i] = src.sound->fit(tracks[i], playlist.target))) by_fit.push_back({-fits[i]->total, i});
-    std::sort(by_fit.begin(), by_fit.end());
+    fit_of = src.sound->fit_all(playlist.target);
+    for (std::uint32_t i = 0; i < fit_of.size(); ++i)
+      if (!std::isnan(fit_of[i])) by_fit.push_back(i);
   }
+  auto fitter = [&](std::uint32_t a, std::uint32_t b) { return fit_of[a] > fit_of[b] || (fit_of[a] == fit_of[b] && a < b); };
 
   // ---- lyrics: chunks best first, sorted lazily as top_k widens
   const VerseIndex* index = use_lyrics ? &src.lyrics->index() : nullptr;
@@ -232,10 +235,16 @@ Playlist make_playlist(const PlaylistSources& src, const PlaylistRequest& reques
     }
     // Sound candidates: the `pool` best-fitting tracks.
     const std::size_t sound_take = std::min(pool, by_fit.size());
+    if (sound_take > fit_sorted) {
+      std::partial_sort(by_fit.begin() + static_cast<std::ptrdiff_t>(fit_sorted),
+                        by_fit.begin() + static_cast<std::ptrdiff_t>(sound_take), by_fit.end(), fitter);
+      fit_sorted = sound_take;
+    }
     for (std::size_t i = 0; i < sound_take; ++i) {
-      const Song& track = src.sound->tracks()[by_fit[i].second];
+      const Song& track = src.sound->tracks()[by_fit[i]];
       auto [it, inserted] = candidates.try_emplace(track.key);
-      it->second.fit = fits[by_fit[i].second];
+      it->second.fit = src.sound->fit(track, playlist.target);  // with the per-feature detail
+      it->second.sound_rank = i;
       if (inserted) arrival.push_back(track.key);
     }
     const bool sound_exhausted = sound_take >= by_fit.size();
@@ -247,7 +256,7 @@ Playlist make_playlist(const PlaylistSources& src, const PlaylistRequest& reques
     // rises; scaled so that first in both signals is 1.0.
     constexpr double kRrf = 60;
     const double best_lyrics = use_lyrics ? std::max(1e-6f, scores.combined[order[0]]) : 1.0;
-    const double best_fit = by_fit.empty() ? 1.0 : std::max(1e-6, -by_fit[0].first);
+    const double best_fit = by_fit.empty() ? 1.0 : std::max(1e-6, static_cast<double>(fit_of[by_fit[0]]));
     std::map<std::int64_t, std::size_t> lyrics_rank;
     for (std::int64_t key : arrival)
       if (candidates[key].chunk) lyrics_rank.emplace(key, lyrics_rank.size());
@@ -263,9 +272,10 @@ Playlist make_playlist(const PlaylistSources& src, const PlaylistRequest& reques
       double rrf = 0;
       if (c.chunk) rrf += 1 / (kRrf + 1 + static_cast<double>(lyrics_rank[key]));
       if (c.fit) {
-        // Rank among all tracks by fit: how many fit strictly better.
-        const auto pos = std::lower_bound(by_fit.begin(), by_fit.end(), std::make_pair(-c.fit->total, std::size_t{0}));
-        rrf += 1 / (kRrf + 1 + static_cast<double>(pos - by_fit.begin()));
+        std::size_t rank = c.sound_rank.value_or(0);
+        if (!c.sound_rank)  // a lyrics song with features: how many tracks fit better
+          for (std::uint32_t t : by_fit) rank += fit_of[t] > c.fit->total;
+        rrf += 1 / (kRrf + 1 + static_cast<double>(rank));
       }
       c.score = rrf * (kRrf + 1) / 2;
     }

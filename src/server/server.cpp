@@ -20,6 +20,7 @@ struct Server::Impl {
   ServerOptions options;
   httplib::Server http;
   int port = 0;
+  CatalogStats catalog_stats;  // counted once: the catalog does not change while serving
 
   // A user mistake: 400 with the reason.
   struct BadRequest : Error {
@@ -132,8 +133,11 @@ struct Server::Impl {
 
   void routes() {
     http.set_payload_max_length(options.max_body_bytes);
+    // Small JSON replies: without TCP_NODELAY, Nagle's algorithm and delayed
+    // ACKs add ~40 ms to every keep-alive request.
+    http.set_tcp_nodelay(true);
     http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
-      const auto stats = sources.catalog->stats();
+      const auto& stats = catalog_stats;
       reply(res, 200,
             {{"status", "ok"},
              {"version", PROMPTLIST_VERSION},
@@ -212,6 +216,7 @@ Server::Server(PlaylistSources sources, const CatalogMap* map, ServerOptions opt
   impl_->sources = sources;
   impl_->map = map;
   impl_->options = std::move(options);
+  impl_->catalog_stats = sources.catalog->stats();
   impl_->routes();
 }
 

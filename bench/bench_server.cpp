@@ -1,0 +1,120 @@
+// bench_server: the HTTP API under load on loopback, printed as JSON.
+//
+// Starts the server in-process on the demo catalog ($PROMPTLIST_HOME, as
+// made by setup.sh) on an ephemeral 127.0.0.1 port, then CLIENTS threads
+// send a fixed number of requests each: GET /api/health (the no-work
+// baseline) and POST /api/playlist with MusicCaps captions as prompts, by
+// lyrics and by both signals. Reports requests/s and latency p50/p99.
+// Usage: bench_server [CLIENTS=4] [REQUESTS_PER_CLIENT=50]
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "promptlist/builtin_predictor.h"
+#include "promptlist/server.h"
+#include "promptlist/sif_embedder.h"
+
+using namespace promptlist;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<std::string> prompts(const std::string& csv, std::size_t count) {
+  std::vector<std::string> out;
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (out.size() < count && std::getline(in, line)) {
+    auto q = line.find(",\"");
+    auto q2 = q == std::string::npos ? q : line.find(",\"", q + 2);
+    if (q2 == std::string::npos) continue;
+    std::string caption = line.substr(q2 + 2);
+    auto end = caption.find_first_of(".\"");
+    if (end != std::string::npos && end > 10) out.push_back(caption.substr(0, end));
+  }
+  return out;
+}
+
+nlohmann::json drive(int port, int clients, int per_client, const std::function<httplib::Result(httplib::Client&, int)>& send) {
+  std::vector<double> latencies;
+  std::mutex mu;
+  int errors = 0;
+  const auto t0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c)
+    threads.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
+      for (int i = 0; i < per_client; ++i) {
+        const auto s = Clock::now();
+        auto r = send(client, c * per_client + i);
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - s).count();
+        std::lock_guard<std::mutex> lock(mu);
+        latencies.push_back(ms);
+        if (!r || r->status != 200) ++errors;
+      }
+    });
+  for (auto& t : threads) t.join();
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::sort(latencies.begin(), latencies.end());
+  return {{"requests", latencies.size()},
+          {"errors", errors},
+          {"requests_per_s", latencies.size() / secs},
+          {"p50_ms", latencies[latencies.size() / 2]},
+          {"p99_ms", latencies[latencies.size() * 99 / 100]}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int clients = argc > 1 ? std::atoi(argv[1]) : 4;
+  const int per_client = argc > 2 ? std::atoi(argv[2]) : 50;
+  const std::string home = std::getenv("PROMPTLIST_HOME") ? std::getenv("PROMPTLIST_HOME")
+                                                          : std::string(std::getenv("HOME")) + "/.local/share/promptlist";
+  const std::string data = std::getenv("PROMPTLIST_DATA") ? std::getenv("PROMPTLIST_DATA") : "../shared/data";
+  Catalog catalog(home + "/catalog.db");
+  auto vectors = std::make_shared<const WordVectors>(home + "/models/glove-6b-100d.plwv");
+  SifEmbedder embedder(vectors);
+  VerseIndex index(home + "/index-glove.plvi", embedder.model_id());
+  LyricsSearch lyrics(index, embedder);
+  SoundRanker sound(catalog.songs_with_features());
+  BuiltinFeaturePredictor predictor(vectors, sound.tracks(), catalog.playlist_memberships());
+  CatalogMap map(index, catalog);
+  ServerOptions options;
+  options.port = 0;
+  Server server({&catalog, &lyrics, &sound, &predictor}, &map, options);
+  server.bind();
+  std::thread serving([&] { server.listen(); });
+  const int port = server.bound_port();
+
+  const auto texts = prompts(data + "/descriptions/musiccaps-public.csv", 400);
+  auto playlist = [&](const char* by) {
+    return [&, by](httplib::Client& c, int i) {
+      nlohmann::json body = {{"prompt", texts[static_cast<std::size_t>(i) % texts.size()]}, {"n", 9}, {"by", by}};
+      return c.Post("/api/playlist", body.dump(), "application/json");
+    };
+  };
+  nlohmann::json out = {
+      {"clients", clients},
+      {"catalog_songs", catalog.stats().songs},
+      {"health_baseline", drive(port, clients, per_client, [](httplib::Client& c, int) { return c.Get("/api/health"); })},
+      {"playlist_by_lyrics", drive(port, clients, per_client, playlist("lyrics"))},
+      {"playlist_by_both", drive(port, clients, per_client, playlist("both"))},
+  };
+  out["playlist_by_lyrics"]["throughput_vs_health"] =
+      out["playlist_by_lyrics"]["requests_per_s"].get<double>() / out["health_baseline"]["requests_per_s"].get<double>();
+  out["playlist_by_both"]["throughput_vs_health"] =
+      out["playlist_by_both"]["requests_per_s"].get<double>() / out["health_baseline"]["requests_per_s"].get<double>();
+  server.stop();
+  serving.join();
+  std::printf("%s\n", out.dump(2).c_str());
+  return 0;
+}

@@ -1,0 +1,126 @@
+// The whole path in real Chromium (Debian's, driven by playwright-core):
+// type a prompt, generate, open a song and see its verse highlighted, move
+// a slider and regenerate, export, phone width, and an error state.
+// Usage: node browser_test.mjs BASE_URL ARTIFACT_DIR
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+
+const [base, artifacts] = process.argv.slice(2);
+fs.mkdirSync(artifacts, { recursive: true });
+let passed = 0, failed = 0;
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
+const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+const page = await context.newPage();
+page.setDefaultTimeout(20000);
+
+await check("the page loads with example prompts and the map", async () => {
+  await page.goto(base);
+  assert((await page.locator("button.example").count()) >= 3, "no example prompts");
+  await page.locator("#map-section:not([hidden])").waitFor();
+});
+
+await check("typing a prompt and pressing Enter makes a playlist", async () => {
+  await page.fill("#prompt", "calm acoustic songs for studying");
+  await page.press("#prompt", "Enter");
+  await page.locator("#playlist li").first().waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("#playlist li").length === 9);
+  const whys = await page.locator(".why").allTextContents();
+  assert(whys.every((w) => w.startsWith("Why: ") && w.length > 10), "a song without a reason");
+  await page.screenshot({ path: path.join(artifacts, "playlist.png"), fullPage: true });
+});
+
+await check("opening a song shows its lyrics with the matched verse highlighted in view", async () => {
+  // The first song with a matched verse (its why-line starts with "verse").
+  const rows = page.locator("#playlist li");
+  const n = await rows.count();
+  let opened = false;
+  for (let i = 0; i < n && !opened; i++) {
+    const why = await rows.nth(i).locator(".why").textContent();
+    if (why.startsWith("Why: verse")) {
+      await rows.nth(i).locator(".open-song").click();
+      opened = true;
+    }
+  }
+  assert(opened, "no song in the playlist was found by its lyrics");
+  const mark = page.locator("#lyrics mark").first();
+  await mark.waitFor();
+  await page.waitForTimeout(600);  // smooth scrolling
+  const visible = await mark.evaluate((m) => {
+    const box = document.getElementById("lyrics").getBoundingClientRect(), r = m.getBoundingClientRect();
+    return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+  });
+  assert(visible, "the highlighted verse is not scrolled into view");
+  await page.screenshot({ path: path.join(artifacts, "song.png"), fullPage: true });
+});
+
+await check("moving a slider and regenerating uses the new value", async () => {
+  const slider = page.locator("#f-energy");
+  await slider.waitFor();
+  await slider.focus();
+  for (let i = 0; i < 30; i++) await page.keyboard.press("ArrowRight");  // keyboard-usable
+  const value = Number(await slider.inputValue());
+  await page.click("#regenerate");
+  await page.waitForFunction(
+    () => document.querySelector("label[for=f-energy] .source")?.textContent === "user");
+  const after = Number(await page.locator("#f-energy").inputValue());
+  assert(Math.abs(after - value) < 1e-6, `energy ${after} is not the slider's ${value}`);
+});
+
+await check("export downloads a valid-looking XSPF and M3U8", async () => {
+  for (const [format, needle] of [["xspf", '<playlist version="1"'], ["m3u8", "#EXTM3U"]]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(`button[data-format=${format}]`)]);
+    const file = path.join(artifacts, `playlist.${format}`);
+    await download.saveAs(file);
+    assert(fs.readFileSync(file, "utf8").includes(needle), `${format} export lacks ${needle}`);
+  }
+});
+
+await check("more like this starts a new playlist from a song", async () => {
+  const before = await page.inputValue("#prompt");
+  await page.locator("#playlist li .more").first().click();
+  await page.waitForFunction((old) => document.getElementById("prompt").value !== old, before);
+  await page.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+});
+
+await check("an impossible request shows an error", async () => {
+  await page.selectOption("#by", "lyrics");
+  await page.fill("#prompt", "zzqxv qqxvz");
+  await page.click("#generate");
+  await page.locator("#status.error").waitFor();
+  const text = await page.textContent("#status");
+  assert(/none of the prompt's words/.test(text), `unexpected error text: ${text}`);
+});
+
+await check("phone width: no sideways scrolling", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.selectOption("#by", "both");
+  await page.fill("#prompt", "Christmas night");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: path.join(artifacts, "phone.png"), fullPage: true });
+  assert(wide <= 390, `page is ${wide}px wide`);
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
