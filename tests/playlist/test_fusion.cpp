@@ -11,45 +11,16 @@
 #include "promptlist/playlist.h"
 #include "promptlist/sif_embedder.h"
 #include "test_support.h"
+#include "test_world.h"
 
 using namespace promptlist;
 
 namespace {
 
-struct FusionWorld {
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<SifEmbedder> embedder;
-  std::unique_ptr<VerseIndex> index;
-  std::unique_ptr<LyricsSearch> lyrics;
-  std::unique_ptr<SoundRanker> sound;
-  std::unique_ptr<BuiltinFeaturePredictor> predictor;
-};
-
-FusionWorld& world() {
-  static FusionWorld w = [] {
-    FusionWorld w;
-    const auto dir = test::scratch_dir("fusion");
-    std::ifstream in(test::data_dir() / "lyrics/songs.jsonl");
-    std::ofstream out(dir / "sample.jsonl");
-    std::string line;
-    for (int i = 0; std::getline(in, line); ++i)
-      if (i % 4 == 0) out << line << "\n";
-    out.close();
-    w.catalog = std::make_unique<Catalog>((dir / "catalog.db").string());
-    w.catalog->import_lyrics_jsonl((dir / "sample.jsonl").string());
-    ImportOptions skip;
-    skip.skip_bad = true;
-    w.catalog->import_features_csv((test::data_dir() / "features/spotify_songs.csv").string(), skip);
-    auto vectors = std::make_shared<const WordVectors>(test::glove_model_path().string());
-    w.embedder = std::make_unique<SifEmbedder>(vectors);
-    build_verse_index(*w.catalog, *w.embedder, (dir / "index.plvi").string());
-    w.index = std::make_unique<VerseIndex>((dir / "index.plvi").string());
-    w.lyrics = std::make_unique<LyricsSearch>(*w.index, *w.embedder);
-    w.sound = std::make_unique<SoundRanker>(w.catalog->songs_with_features());
-    w.predictor = std::make_unique<BuiltinFeaturePredictor>(vectors, w.sound->tracks(), w.catalog->playlist_memberships());
-    return w;
-  }();
-  return w;
+// Every fourth song of the lyrics and the whole TidyTuesday feature catalog.
+test::World& world() {
+  static auto w = test::make_world({"fusion", 4, 0, SIZE_MAX});
+  return *w;
 }
 
 Playlist generate(const std::string& prompt, SignalMix by, std::size_t n = 20, FeatureValues overrides = {},
@@ -61,7 +32,7 @@ Playlist generate(const std::string& prompt, SignalMix by, std::size_t n = 20, F
   r.by = by;
   r.overrides = overrides;
   r.max_per_artist = max_per_artist;
-  return make_playlist({w.catalog.get(), w.lyrics.get(), w.sound.get(), w.predictor.get()}, r);
+  return make_playlist(w.sources(), r);
 }
 
 double mean_feature(const Playlist& p, Feature f) {

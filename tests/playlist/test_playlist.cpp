@@ -14,40 +14,17 @@
 #include "promptlist/sif_embedder.h"
 #include "promptlist/text.h"
 #include "test_support.h"
+#include "test_world.h"
 
 using namespace promptlist;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct World {
-  fs::path dir;
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<SifEmbedder> embedder;
-  std::unique_ptr<VerseIndex> index;
-  std::unique_ptr<LyricsSearch> search;
-};
-
 // Every third song of the shipped lyrics: ~820 songs from every collection.
-World& world() {
-  static World w = [] {
-    World w;
-    w.dir = test::scratch_dir("playlist");
-    std::ifstream in(test::data_dir() / "lyrics/songs.jsonl");
-    std::ofstream out(w.dir / "sample.jsonl");
-    std::string line;
-    for (int i = 0; std::getline(in, line); ++i)
-      if (i % 3 == 0) out << line << "\n";
-    out.close();
-    w.catalog = std::make_unique<Catalog>((w.dir / "catalog.db").string());
-    w.catalog->import_lyrics_jsonl((w.dir / "sample.jsonl").string());
-    w.embedder = std::make_unique<SifEmbedder>(std::make_shared<const WordVectors>(test::glove_model_path().string()));
-    build_verse_index(*w.catalog, *w.embedder, (w.dir / "index.plvi").string());
-    w.index = std::make_unique<VerseIndex>((w.dir / "index.plvi").string(), w.embedder->model_id());
-    w.search = std::make_unique<LyricsSearch>(*w.index, *w.embedder);
-    return w;
-  }();
-  return w;
+test::World& world() {
+  static auto w = test::make_world({"playlist", 3, 0, 0});
+  return *w;
 }
 
 Playlist generate(const std::string& prompt, std::size_t n = 9, std::size_t max_per_artist = 0,
@@ -57,7 +34,7 @@ Playlist generate(const std::string& prompt, std::size_t n = 9, std::size_t max_
   r.n = n;
   r.max_per_artist = max_per_artist;
   r.scoring = scoring;
-  return make_playlist({world().catalog.get(), world().search.get()}, r);
+  return make_playlist(world().sources(), r);
 }
 
 // How many of the first k songs have a matched verse (or title) that uses
@@ -148,7 +125,7 @@ TEST(LyricsSearch, RelatedMeaningsScoreHigherThanUnrelated) {
     for (std::size_t i = 0; i < a.size(); ++i) dot += a[i] * b[i];
     return dot;  // both unit length
   };
-  const auto& s = *world().search;
+  const auto& s = *world().lyrics;
   for (const auto& c : cases) {
     const auto a = s.embed_prompt(c.anchor);
     EXPECT_GT(cosine(a, s.embed_prompt(c.related)), cosine(a, s.embed_prompt(c.unrelated)) + 0.05f) << c.anchor;
@@ -212,6 +189,6 @@ TEST(IndexBuilder, SameCatalogGivesAByteIdenticalIndex) {
 }
 
 TEST(LyricsSearch, RefusesAnIndexOfAnotherModel) {
-  SifEmbedder other(std::make_shared<const WordVectors>(test::glove_model_path().string()), SifOptions{1e-4, 256});
+  SifEmbedder other(world().vectors, SifOptions{1e-4, 256});
   EXPECT_THROW(LyricsSearch(*world().index, other), Error);
 }

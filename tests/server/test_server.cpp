@@ -13,61 +13,33 @@
 #include "promptlist/server.h"
 #include "promptlist/sif_embedder.h"
 #include "test_support.h"
+#include "test_world.h"
 
 using namespace promptlist;
 using nlohmann::json;
 
 namespace {
 
-struct World {
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<SifEmbedder> embedder;
-  std::unique_ptr<VerseIndex> index;
-  std::unique_ptr<LyricsSearch> lyrics;
-  std::unique_ptr<SoundRanker> sound;
-  std::unique_ptr<BuiltinFeaturePredictor> predictor;
-  std::unique_ptr<CatalogMap> map;
+// The first 300 songs and 3000 feature rows, served on an ephemeral port.
+struct Served {
+  std::unique_ptr<test::World> world = test::make_world({"server", 1, 300, 3000});
+  std::unique_ptr<CatalogMap> map = std::make_unique<CatalogMap>(*world->index, *world->catalog);
   std::unique_ptr<Server> server;
   std::thread thread;
   int port = 0;
-  std::filesystem::path web;
 };
 
-World& world() {
-  static World w = [] {
-    World w;
-    const auto dir = test::scratch_dir("server");
-    std::ifstream in(test::data_dir() / "lyrics/songs.jsonl");
-    std::ofstream out(dir / "songs.jsonl");
-    std::string line;
-    for (int i = 0; i < 300 && std::getline(in, line); ++i) out << line << "\n";
-    out.close();
-    std::ifstream fin(test::data_dir() / "features/spotify_songs.csv");
-    std::ofstream fout(dir / "features.csv");
-    for (int i = 0; i < 3000 && std::getline(fin, line); ++i) fout << line << "\n";
-    fout.close();
-    w.catalog = std::make_unique<Catalog>((dir / "catalog.db").string());
-    w.catalog->import_lyrics_jsonl((dir / "songs.jsonl").string());
-    ImportOptions skip;
-    skip.skip_bad = true;
-    w.catalog->import_features_csv((dir / "features.csv").string(), skip);
-    auto vectors = std::make_shared<const WordVectors>(test::glove_model_path().string());
-    w.embedder = std::make_unique<SifEmbedder>(vectors);
-    build_verse_index(*w.catalog, *w.embedder, (dir / "index.plvi").string());
-    w.index = std::make_unique<VerseIndex>((dir / "index.plvi").string());
-    w.lyrics = std::make_unique<LyricsSearch>(*w.index, *w.embedder);
-    w.sound = std::make_unique<SoundRanker>(w.catalog->songs_with_features());
-    w.predictor = std::make_unique<BuiltinFeaturePredictor>(vectors, w.sound->tracks(), w.catalog->playlist_memberships());
-    w.map = std::make_unique<CatalogMap>(*w.index, *w.catalog);
+Served& world() {
+  static Served w = [] {
+    Served w;
     // A web folder with a page, and a secret next to it that must stay unreachable.
-    w.web = dir / "web";
-    test::write_file(w.web / "index.html", "<html>promptlist</html>");
-    test::write_file(dir / "secret.txt", "do not serve");
+    const auto web = w.world->dir / "web";
+    test::write_file(web / "index.html", "<html>promptlist</html>");
+    test::write_file(w.world->dir / "secret.txt", "do not serve");
     ServerOptions o;
     o.port = 0;
-    o.web_root = w.web.string();
-    w.server = std::make_unique<Server>(
-        PlaylistSources{w.catalog.get(), w.lyrics.get(), w.sound.get(), w.predictor.get()}, w.map.get(), o);
+    o.web_root = web.string();
+    w.server = std::make_unique<Server>(w.world->sources(), w.map.get(), o);
     w.server->bind();
     w.port = w.server->bound_port();
     w.thread = std::thread([s = w.server.get()] { s->listen(); });
@@ -162,6 +134,9 @@ TEST(ServerApi, BadRequestsGet4xxWithAJsonError) {
       {R"({"prompt": ""})", "prompt is empty"},
       {R"({"prompt": "x", "n": 0})", "between 1 and"},
       {R"({"prompt": "x", "n": 100000})", "between 1 and"},
+      {R"({"prompt": "x", "n": 3.7})", "n must be a whole number"},
+      {R"({"prompt": "x", "n": true})", "n must be a whole number"},
+      {R"({"prompt": "x", "max_per_artist": 1.5})", "max_per_artist must be a whole number"},
       {R"({"prompt": "x", "features": {"bogus": 1}})", "unknown feature"},
       {R"({"prompt": "x", "features": {"energy": 7}})", "energy must be within"},
       {R"({"prompt": "x", "by": "vibes"})", "unknown signal"},
@@ -188,7 +163,8 @@ TEST(ServerApi, ServesTheWebFolderAndNothingOutsideIt) {
   EXPECT_NE(page->body.find("promptlist"), std::string::npos);
   // Raw request lines, so no client normalises the path first.
   for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/index.html/../../secret.txt",
-                           "//etc/passwd", "/../../../../etc/passwd"}) {
+                           "//etc/passwd", "/../../../../etc/passwd", "/index.html%00.txt",
+                           "/a/b/../../..%00/secret.txt"}) {
     httplib::Request req;
     req.method = "GET";
     req.path = path;

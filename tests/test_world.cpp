@@ -1,0 +1,46 @@
+#include "test_world.h"
+
+#include <fstream>
+
+#include "promptlist/index_builder.h"
+#include "test_support.h"
+
+namespace promptlist::test {
+
+std::unique_ptr<World> make_world(const WorldSpec& spec) {
+  auto w = std::make_unique<World>();
+  w->dir = scratch_dir(spec.name);
+  {
+    std::ifstream in(data_dir() / "lyrics/songs.jsonl");
+    std::ofstream out(w->dir / "songs.jsonl");
+    std::string line;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; std::getline(in, line) && (!spec.lyrics_limit || kept < spec.lyrics_limit); ++i)
+      if (i % spec.lyrics_every == 0) out << line << "\n", ++kept;
+  }
+  w->catalog = std::make_unique<Catalog>((w->dir / "catalog.db").string());
+  w->catalog->import_lyrics_jsonl((w->dir / "songs.jsonl").string());
+  if (spec.feature_rows) {
+    std::ifstream in(data_dir() / "features/spotify_songs.csv");
+    std::ofstream out(w->dir / "features.csv");
+    std::string line;
+    for (std::size_t i = 0; i <= spec.feature_rows && std::getline(in, line); ++i) out << line << "\n";  // + header
+    out.close();
+    ImportOptions skip;
+    skip.skip_bad = true;  // the five NA-named tracks
+    w->catalog->import_features_csv((w->dir / "features.csv").string(), skip);
+  }
+  w->vectors = std::make_shared<const WordVectors>(glove_model_path().string());
+  w->embedder = std::make_unique<SifEmbedder>(w->vectors);
+  build_verse_index(*w->catalog, *w->embedder, (w->dir / "index.plvi").string());
+  w->index = std::make_unique<VerseIndex>((w->dir / "index.plvi").string(), w->embedder->model_id());
+  w->lyrics = std::make_unique<LyricsSearch>(*w->index, *w->embedder);
+  if (spec.feature_rows) {
+    w->sound = std::make_unique<SoundRanker>(w->catalog->songs_with_features());
+    w->predictor = std::make_unique<BuiltinFeaturePredictor>(w->vectors, w->sound->tracks(),
+                                                             w->catalog->playlist_memberships());
+  }
+  return w;
+}
+
+}  // namespace promptlist::test
