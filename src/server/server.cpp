@@ -44,14 +44,20 @@ struct Server::Impl {
     PlaylistRequest r;
     try {
       r.prompt = j.at("prompt").get<std::string>();
+      // JSON numbers may be 3.7 or true to nlohmann's get<long long>();
+      // a count must be a whole number.
+      const auto whole = [&](const char* key) {
+        if (!j[key].is_number_integer()) throw BadRequest(std::string(key) + " must be a whole number");
+        return j[key].get<long long>();
+      };
       if (j.contains("n")) {
-        const auto n = j["n"].get<long long>();
+        const auto n = whole("n");
         if (n < 1 || n > static_cast<long long>(kMaxPlaylistSize))
           throw BadRequest("n must be between 1 and " + std::to_string(kMaxPlaylistSize));
         r.n = static_cast<std::size_t>(n);
       }
       if (j.contains("max_per_artist")) {
-        const auto m = j["max_per_artist"].get<long long>();
+        const auto m = whole("max_per_artist");
         if (m < 0 || m > 1000) throw BadRequest("max_per_artist must be between 0 and 1000");
         r.max_per_artist = static_cast<std::size_t>(m);
       }
@@ -194,6 +200,13 @@ struct Server::Impl {
                        std::string("attachment; filename=\"playlist.") + file_extension(format) + "\"");
         res.set_content(export_playlist(p, format), content_type(format));
       });
+    });
+    // A decoded %00 would cut the file name short where the file is opened
+    // ("/index.html%00.txt" served index.html as text): no path has one.
+    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.find('\0') == std::string::npos) return httplib::Server::HandlerResponse::Unhandled;
+      reply(res, 400, {{"error", "the path contains a NUL byte"}});
+      return httplib::Server::HandlerResponse::Handled;
     });
     if (!options.web_root.empty()) {
       // cpp-httplib refuses paths that leave the mount point ("..", absolute).
