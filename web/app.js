@@ -4,6 +4,10 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { request: null, playlist: null, map: null, openId: null };
+// Each playlist request gets a number; an answer that arrives after a newer
+// request was made (two examples clicked quickly) is dropped, so the page
+// always shows the last thing asked for.
+let latestRequest = 0;
 
 function setStatus(text, isError = false) {
   $("status").textContent = text;
@@ -28,6 +32,7 @@ function currentRequest(prompt) {
 }
 
 async function generate(request) {
+  const mine = ++latestRequest;
   state.request = request;
   $("generate").disabled = true;
   setStatus("Finding songs…");
@@ -37,15 +42,16 @@ async function generate(request) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(request),
     });
+    if (mine !== latestRequest) return;
     state.playlist = playlist;
     renderPlaylist(playlist);
     renderFeatures(playlist.target);
     drawMap();
     setStatus(`${playlist.songs.length} songs for “${playlist.prompt}”.`);
   } catch (e) {
-    setStatus(e.message, true);
+    if (mine === latestRequest) setStatus(e.message, true);
   } finally {
-    $("generate").disabled = false;
+    if (mine === latestRequest) $("generate").disabled = false;
   }
 }
 
@@ -103,6 +109,7 @@ async function openSong(s) {
   setStatus(`Opening “${s.title}”…`);
   try {
     const song = await api("/api/song?id=" + encodeURIComponent(s.id));
+    if (state.openId !== s.id) return;  // another song was opened meanwhile
     $("song").hidden = false;
     $("song-name").textContent = song.title;
     $("song-meta").textContent = [song.artist, song.collection, song.year].filter(Boolean).join(" · ");
@@ -163,7 +170,10 @@ function renderFeatures(target) {
     row.className = "feature";
     const label = document.createElement("label");
     label.htmlFor = "f-" + name;
-    label.innerHTML = `${name} <span class="source">${f.source}</span>`;
+    const source = document.createElement("span");
+    source.className = "source";
+    source.textContent = f.source;
+    label.append(name + " ", source);
     const slider = document.createElement("input");
     slider.type = "range";
     slider.id = "f-" + name;

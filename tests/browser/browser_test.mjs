@@ -29,6 +29,8 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu"],
 });
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+// The page's "Copy Spotify URIs" writes the clipboard; the test reads it back.
+await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(base).origin });
 const page = await context.newPage();
 page.setDefaultTimeout(20000);
 
@@ -85,13 +87,42 @@ await check("moving a slider and regenerating uses the new value", async () => {
   assert(Math.abs(after - value) < 1e-6, `energy ${after} is not the slider's ${value}`);
 });
 
-await check("export downloads a valid-looking XSPF and M3U8", async () => {
-  for (const [format, needle] of [["xspf", '<playlist version="1"'], ["m3u8", "#EXTM3U"]]) {
+await check("export downloads XSPF, M3U8, JSON and the Spotify URIs", async () => {
+  for (const [format, needle] of [["xspf", '<playlist version="1"'], ["m3u8", "#EXTM3U"], ["json", '"songs"'],
+                                  ["spotify", "spotify:track:"]]) {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click(`button[data-format=${format}]`)]);
-    const file = path.join(artifacts, `playlist.${format}`);
+    const file = path.join(artifacts, `playlist.${format === "spotify" ? "txt" : format}`);
     await download.saveAs(file);
     assert(fs.readFileSync(file, "utf8").includes(needle), `${format} export lacks ${needle}`);
   }
+});
+
+await check("copy Spotify URIs puts the playlist's tracks on the clipboard", async () => {
+  await page.click("#copy-spotify");
+  await page.waitForFunction(() => /^Copied \d+ Spotify URIs/.test(document.getElementById("status").textContent));
+  const lines = (await page.evaluate(() => navigator.clipboard.readText())).split("\n");
+  assert(lines.length > 0 && lines.every((l) => /^spotify:track:[A-Za-z0-9]{22}$/.test(l)), `clipboard: ${lines.join(" | ")}`);
+  const saved = fs.readFileSync(path.join(artifacts, "playlist.txt"), "utf8").trim().split("\n");
+  assert(JSON.stringify(saved) === JSON.stringify(lines), "the copied URIs differ from the Spotify URIs download");
+});
+
+await check("a slow answer to an older request does not replace a newer playlist", async () => {
+  // Hold back the answer to the first of two quick clicks.
+  let first = true;
+  await page.route("**/api/playlist", async (route) => {
+    if (first) {
+      first = false;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    await route.continue();
+  });
+  await page.click("button.example >> text=cowboys on the range");
+  await page.click("button.example >> text=Christmas night");
+  await page.waitForFunction(() => /songs for “Christmas night”/.test(document.getElementById("status").textContent));
+  await page.waitForTimeout(2000);  // the held-back answer has arrived by now
+  await page.unroute("**/api/playlist");
+  const status = await page.textContent("#status");
+  assert(/Christmas night/.test(status), `the older answer won: ${status}`);
 });
 
 await check("more like this starts a new playlist from a song", async () => {
