@@ -5,7 +5,9 @@
 // send a fixed number of requests each: GET /api/health (the no-work
 // baseline) and POST /api/playlist with MusicCaps captions as prompts, by
 // lyrics and by both signals. Reports requests/s and latency p50/p99.
-// Usage: bench_server [CLIENTS=4] [REQUESTS_PER_CLIENT=50]
+// MATH_THREADS is ServerOptions::math_threads (OpenBLAS threads per call;
+// 0 keeps OpenBLAS's default, one per core), to compare the two.
+// Usage: bench_server [CLIENTS=4] [REQUESTS_PER_CLIENT=50] [MATH_THREADS=1]
 #include <httplib.h>
 
 #include <algorithm>
@@ -77,6 +79,7 @@ nlohmann::json drive(int port, int clients, int per_client, const std::function<
 int main(int argc, char** argv) {
   const int clients = argc > 1 ? std::atoi(argv[1]) : 4;
   const int per_client = argc > 2 ? std::atoi(argv[2]) : 50;
+  const int math_threads = argc > 3 ? std::atoi(argv[3]) : 1;
   const std::string home = std::getenv("PROMPTLIST_HOME") ? std::getenv("PROMPTLIST_HOME")
                                                           : std::string(std::getenv("HOME")) + "/.local/share/promptlist";
   const std::string data = std::getenv("PROMPTLIST_DATA") ? std::getenv("PROMPTLIST_DATA") : "../shared/data";
@@ -90,6 +93,7 @@ int main(int argc, char** argv) {
   CatalogMap map(index, catalog);
   ServerOptions options;
   options.port = 0;
+  options.math_threads = math_threads;
   Server server({&catalog, &lyrics, &sound, &predictor}, &map, options);
   server.bind();
   std::thread serving([&] { server.listen(); });
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
   };
   nlohmann::json out = {
       {"clients", clients},
+      {"math_threads", math_threads},
       {"catalog_songs", catalog.stats().songs},
       {"health_baseline", drive(port, clients, per_client, [](httplib::Client& c, int) { return c.Get("/api/health"); })},
       {"playlist_by_lyrics", drive(port, clients, per_client, playlist("lyrics"))},

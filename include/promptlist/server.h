@@ -31,6 +31,11 @@ struct ServerOptions {
   std::string web_root;     // folder served at /; empty: API only
   std::size_t max_body_bytes = 64 * 1024;
   std::string model_name;   // shown by /api/health
+  // OpenBLAS threads per BLAS call while serving (0: leave the process's
+  // setting). The server's parallelism is across requests; OpenBLAS's own
+  // thread pool, shared by concurrent callers, cut playlist throughput 3x and
+  // raised p99 7x with 4 clients on 2 cores (bench_server 4 50 0 vs 4 50 1).
+  int math_threads = 1;
 };
 
 class Server {

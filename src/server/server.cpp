@@ -1,5 +1,6 @@
 #include "promptlist/server.h"
 
+#include <cblas.h>
 #include <httplib.h>
 
 #include <filesystem>
@@ -244,7 +245,10 @@ void Server::bind() {
 
 int Server::bound_port() const { return impl_->port; }
 
-void Server::listen() { impl_->http.listen_after_bind(); }
+void Server::listen() {
+  if (impl_->options.math_threads > 0) openblas_set_num_threads(impl_->options.math_threads);
+  impl_->http.listen_after_bind();
+}
 
 void Server::stop() {
   if (impl_->http.is_running()) impl_->http.stop();
