@@ -69,7 +69,7 @@ function renderPlaylist(p) {
     open.type = "button";
     open.textContent = s.title;
     open.dataset.id = s.id;
-    open.setAttribute("aria-pressed", "false");
+    open.setAttribute("aria-pressed", String(s.id === state.openId));
     open.addEventListener("click", () => openSong(s));
     const artist = document.createElement("span");
     artist.className = "artist";
@@ -86,6 +86,11 @@ function renderPlaylist(p) {
     why.textContent = "Why: " + s.why;
     li.append(row, why);
     list.append(li);
+  }
+  // The open song's lyrics stay only while it is in the playlist shown.
+  if (!p.songs.some((s) => s.id === state.openId)) {
+    state.openId = null;
+    $("song").hidden = true;
   }
 }
 

@@ -130,6 +130,14 @@ await check("more like this starts a new playlist from a song", async () => {
   await page.locator("#playlist li .more").first().click();
   await page.waitForFunction((old) => document.getElementById("prompt").value !== old, before);
   await page.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+  // The lyrics panel shows a song of this playlist (marked as open), or none.
+  const panel = await page.evaluate(() => ({
+    hidden: document.getElementById("song").hidden,
+    shown: document.getElementById("song-name").textContent,
+    pressed: [...document.querySelectorAll(".open-song[aria-pressed=true]")].map((b) => b.textContent),
+  }));
+  assert(panel.hidden || (panel.pressed.length === 1 && panel.pressed[0] === panel.shown),
+         `lyrics of "${panel.shown}" shown beside a playlist that marks ${JSON.stringify(panel.pressed)}`);
 });
 
 await check("an impossible request shows an error", async () => {
