@@ -1,5 +1,9 @@
 #include "int8_linear.h"
 
+// GCC 12 warns inside its own AVX-512 headers (a known false positive of
+// -Wmaybe-uninitialized on the intrinsics' undefined-vector arguments).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include <immintrin.h>
 
 #include <algorithm>
@@ -101,12 +105,20 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std:
       for (int c = 0; c < blocks; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], av, w[c]);
     }
   }
-  alignas(64) std::int32_t lanes[16];
-  for (int r = 0; r < R; ++r)
-    for (int c = 0; c < blocks; ++c) {
-      _mm512_store_si512(lanes, acc[r][c]);
-      for (int l = 0; l < 16; ++l) finish(&lanes[l], r0 + r, (ob + c) * 16 + l, q, row_scale, y);
+  // Epilogue, 16 outputs at a time: remove the +128 shift, scale, add bias.
+  for (int c = 0; c < blocks; ++c) {
+    const int o0 = (ob + c) * 16;
+    const __m512i shift = _mm512_slli_epi32(_mm512_loadu_si512(q.sum.data() + o0), 7);
+    const __m512 wscale = _mm512_loadu_ps(q.scale.data() + o0);
+    const __m512 bias = _mm512_loadu_ps(q.bias.data() + o0);
+    const int valid = std::min(16, q.out - o0);
+    const __mmask16 mask = valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
+    for (int r = 0; r < R; ++r) {
+      const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][c], shift));
+      const __m512 out = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(row_scale[r0 + r])), wscale, bias);
+      _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r0 + r) * q.out + o0, mask, out);
     }
+  }
 }
 
 // Rows are taken 64 at a time and, within them, every 64-output block is
