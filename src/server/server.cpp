@@ -105,9 +105,16 @@ struct Server::Impl {
     json features = json::object();
     for (const auto& spec : feature_specs())
       if (auto v = s.features[spec.feature]) features[std::string(spec.name)] = *v;
+    // Each verse's span of song-wide lines, numbered as a playlist entry's
+    // match.line_begin/line_end are (verse_chunker.h), so the page can
+    // highlight a match and separate the verses.
     std::vector<int> verse_of_line;
-    for (std::size_t v = 0; v < s.verses.size(); ++v)
+    json spans = json::array();
+    for (std::size_t v = 0; v < s.verses.size(); ++v) {
+      const std::size_t begin = verse_of_line.size();
       for (std::size_t i = 0, n = song_lines({s.verses[v]}).size(); i < n; ++i) verse_of_line.push_back(static_cast<int>(v));
+      spans.push_back({{"verse", v}, {"line_begin", begin}, {"line_end", verse_of_line.size()}});
+    }
     return {{"id", s.id},
             {"title", s.title},
             {"artist", s.artist},
@@ -117,6 +124,7 @@ struct Server::Impl {
             {"verses", s.verses},
             {"lines", song_lines(s.verses)},
             {"verse_of_line", verse_of_line},
+            {"verse_spans", spans},
             {"features", features},
             {"source", s.source},
             {"license", s.license}};

@@ -102,6 +102,17 @@ TEST(ServerApi, SongWithLinesAndVerses) {
   EXPECT_EQ(j["title"], "Jesus, Joy of Man's Desiring");
   EXPECT_EQ(j["lines"].size(), j["verse_of_line"].size());
   EXPECT_EQ(j["lines"][0], "Jesus joy of man's desiring");
+  // The verse spans tile the lines in order, one per verse.
+  ASSERT_EQ(j["verse_spans"].size(), j["verses"].size());
+  std::size_t next = 0;
+  for (std::size_t v = 0; v < j["verse_spans"].size(); ++v) {
+    const auto& span = j["verse_spans"][v];
+    EXPECT_EQ(span["verse"], v);
+    EXPECT_EQ(span["line_begin"], next);
+    EXPECT_GT(span["line_end"].get<std::size_t>(), next);
+    next = span["line_end"].get<std::size_t>();
+  }
+  EXPECT_EQ(next, j["lines"].size());
   EXPECT_EQ(client().Get("/api/song?id=nope")->status, 404);
   EXPECT_EQ(client().Get("/api/song")->status, 400);
 }
