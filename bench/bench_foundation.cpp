@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "musiccaps_prompts.h"
 #include "promptlist/catalog.h"
 #include "promptlist/index_builder.h"
 #include "promptlist/playlist.h"
@@ -35,23 +36,6 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[static_cast<std::size_t>(p * (v.size() - 1))];
-}
-
-// Prompts people really write about music: the first sentence of MusicCaps captions.
-std::vector<std::string> musiccaps_prompts(const fs::path& csv, std::size_t count) {
-  std::vector<std::string> prompts;
-  std::ifstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  while (prompts.size() < count && std::getline(in, line)) {
-    auto q = line.find(",\"");
-    auto q2 = q == std::string::npos ? q : line.find(",\"", q + 2);
-    if (q2 == std::string::npos) continue;
-    std::string caption = line.substr(q2 + 2);
-    auto end = caption.find_first_of(".\"");
-    if (end != std::string::npos && end > 10) prompts.push_back(caption.substr(0, end));
-  }
-  return prompts;
 }
 
 std::string glove_path() {
@@ -103,7 +87,7 @@ int main(int argc, char** argv) {
   VerseIndex index(index_path, embedder.model_id());
   LyricsSearch search(index, embedder);
   const double open_s = since(t0);
-  const auto prompts = musiccaps_prompts(data / "descriptions/musiccaps-public.csv", 300);
+  const auto prompts = bench::musiccaps_prompts(data / "descriptions/musiccaps-public.csv", 300);
   std::vector<double> latencies;
   for (const auto& p : prompts) {
     PlaylistRequest r;

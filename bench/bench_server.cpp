@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "musiccaps_prompts.h"
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/server.h"
 #include "promptlist/sif_embedder.h"
@@ -27,22 +28,6 @@ using namespace promptlist;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::vector<std::string> prompts(const std::string& csv, std::size_t count) {
-  std::vector<std::string> out;
-  std::ifstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  while (out.size() < count && std::getline(in, line)) {
-    auto q = line.find(",\"");
-    auto q2 = q == std::string::npos ? q : line.find(",\"", q + 2);
-    if (q2 == std::string::npos) continue;
-    std::string caption = line.substr(q2 + 2);
-    auto end = caption.find_first_of(".\"");
-    if (end != std::string::npos && end > 10) out.push_back(caption.substr(0, end));
-  }
-  return out;
-}
 
 nlohmann::json drive(int port, int clients, int per_client, const std::function<httplib::Result(httplib::Client&, int)>& send) {
   std::vector<double> latencies;
@@ -99,7 +84,7 @@ int main(int argc, char** argv) {
   std::thread serving([&] { server.listen(); });
   const int port = server.bound_port();
 
-  const auto texts = prompts(data + "/descriptions/musiccaps-public.csv", 400);
+  const auto texts = bench::musiccaps_prompts(data + "/descriptions/musiccaps-public.csv", 400);
   auto playlist = [&](const char* by) {
     return [&, by](httplib::Client& c, int i) {
       nlohmann::json body = {{"prompt", texts[static_cast<std::size_t>(i) % texts.size()]}, {"n", 9}, {"by", by}};
