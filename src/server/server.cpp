@@ -223,6 +223,16 @@ struct Server::Impl {
         throw Error(options.web_root + ": the web folder does not exist");
       http.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
     }
+    // The right path with the wrong method is 405 and says which one to use,
+    // not the 404 cpp-httplib would give.
+    const auto wrong_method = [](const char* allowed) {
+      return [allowed](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("Allow", allowed);
+        reply(res, 405, {{"error", req.path + " takes " + allowed}});
+      };
+    };
+    for (const char* path : {"/api/playlist", "/api/export"}) http.Get(path, wrong_method("POST"));
+    for (const char* path : {"/api/health", "/api/song", "/api/features", "/api/map"}) http.Post(path, wrong_method("GET"));
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (res.status == 404 && req.path.rfind("/api/", 0) == 0) reply(res, 404, {{"error", "no such endpoint"}});
       else if (res.status == 413) reply(res, 413, {{"error", "request body is too large"}});

@@ -165,6 +165,11 @@ TEST(ServerApi, BadRequestsGet4xxWithAJsonError) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_EQ(client().Get("/api/nothing")->status, 404);
+  auto get_playlist = client().Get("/api/playlist");
+  EXPECT_EQ(get_playlist->status, 405);
+  EXPECT_EQ(get_playlist->get_header_value("Allow"), "POST");
+  EXPECT_NE(json::parse(get_playlist->body)["error"].get<std::string>().find("takes POST"), std::string::npos);
+  EXPECT_EQ(post("/api/map", "{}")->status, 405);
 }
 
 TEST(ServerApi, ServesTheWebFolderAndNothingOutsideIt) {
