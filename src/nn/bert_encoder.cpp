@@ -3,6 +3,7 @@
 #include <cblas.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -179,6 +180,26 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void activate(std::
   }
 }
 
+// exp by range reduction (x = n ln2 + r) and a degree-6 polynomial for
+// e^r (the Cephes expf constants), max relative error 8e-8; no libm call,
+// so the softmax loop vectorises.
+inline float fast_exp(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float n = std::nearbyint(x * 1.44269504088896341f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
 // Row-wise softmax of a [T][T] score matrix; padded keys get weight 0 (the
 // reference adds float32_min, which underflows to exactly 0 after exp).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int T,
@@ -190,7 +211,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax
       if (mask[j]) mx = std::max(mx, s[j]);
     float sum = 0;
     for (int j = 0; j < T; ++j) {
-      s[j] = mask[j] ? std::exp(s[j] - mx) : 0.0f;
+      s[j] = mask[j] ? fast_exp(s[j] - mx) : 0.0f;
       sum += s[j];
     }
     const float inv = 1.0f / sum;
