@@ -219,6 +219,32 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax
   }
 }
 
+// Attention of one head over a short sequence, in plain loops: for a
+// prompt, a BLAS call costs more to set up than its few thousand
+// multiply-adds, and there are two per head and layer.
+constexpr int kSmallAttention = 32;
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void small_attention(
+    const float* q, const float* k, const float* v, int stride, int T, int dh, float scale, const std::uint8_t* mask,
+    float* scores, float* out, int out_stride) {
+  for (int i = 0; i < T; ++i)
+    for (int j = 0; j < T; ++j) {
+      float dot = 0;
+      for (int d = 0; d < dh; ++d) dot += q[i * stride + d] * k[j * stride + d];
+      scores[i * T + j] = dot * scale;
+    }
+  masked_softmax(scores, T, mask);
+  for (int i = 0; i < T; ++i) {
+    float* o = out + static_cast<std::size_t>(i) * out_stride;
+    for (int d = 0; d < dh; ++d) o[d] = 0;
+    for (int j = 0; j < T; ++j) {
+      const float p = scores[i * T + j];
+      const float* vj = v + static_cast<std::size_t>(j) * stride;
+      for (int d = 0; d < dh; ++d) o[d] += p * vj[d];
+    }
+  }
+}
+
 __attribute__((target_clones("avx512f", "avx2", "default"))) void add_into(std::vector<float>& x,
                                                                            const std::vector<float>& y) {
   for (std::size_t i = 0; i < x.size(); ++i) x[i] += y[i];
@@ -314,9 +340,13 @@ std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
         const float* q = qkv.data() + static_cast<std::size_t>(b) * T * 3 * H + hd * dh;
         const float* k = q + H;
         const float* v = q + 2 * H;
+        float* out = ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
+        if (T <= kSmallAttention) {
+          small_attention(q, k, v, 3 * H, T, dh, scale, mask, scores.data(), out, H);
+          continue;
+        }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), T);
         masked_softmax(scores.data(), T, mask);
-        float* out = ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores.data(), T, v, 3 * H, 0.0f, out, H);
       }
     }
