@@ -47,7 +47,8 @@ class Server {
   // Binds the socket; throws promptlist::Error when the address is taken.
   void bind();
   int bound_port() const;
-  // Serves until stop() (from another thread or a signal handler).
+  // Serves until stop() (from another thread or a signal handler); after a
+  // stop() that came first, returns at once.
   void listen();
   void stop();
 

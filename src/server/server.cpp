@@ -3,7 +3,10 @@
 #include <cblas.h>
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "promptlist/error.h"
@@ -21,6 +24,13 @@ struct Server::Impl {
   ServerOptions options;
   httplib::Server http;
   int port = 0;
+  // cpp-httplib's stop() acts only once its accept loop runs, so a stop()
+  // that comes between listen() being called and the loop starting was
+  // lost (a test's teardown hung on join). stop_requested is seen by a
+  // listen() that has not started; stop() waits out one that is starting.
+  enum class Phase { idle, listening, done };
+  std::atomic<Phase> phase{Phase::idle};
+  std::atomic<bool> stop_requested{false};
   CatalogStats catalog_stats;  // counted once: the catalog does not change while serving
 
   // A user mistake: 400 with the reason.
@@ -265,11 +275,19 @@ int Server::bound_port() const { return impl_->port; }
 
 void Server::listen() {
   if (impl_->options.math_threads > 0) openblas_set_num_threads(impl_->options.math_threads);
-  impl_->http.listen_after_bind();
+  impl_->phase = Impl::Phase::listening;
+  if (!impl_->stop_requested) impl_->http.listen_after_bind();
+  impl_->phase = Impl::Phase::done;
 }
 
+// Safe from another thread or a signal handler (atomics, nanosleep and the
+// socket calls of httplib's stop() only).
 void Server::stop() {
-  if (impl_->http.is_running()) impl_->http.stop();
+  impl_->stop_requested = true;
+  if (impl_->phase != Impl::Phase::listening) return;  // not started (it will not), or over
+  while (!impl_->http.is_running() && impl_->phase == Impl::Phase::listening)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->http.stop();
 }
 
 }  // namespace promptlist
