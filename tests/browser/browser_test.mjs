@@ -160,6 +160,36 @@ await check("phone width: no sideways scrolling", async () => {
   assert(wide <= 390, `page is ${wide}px wide`);
 });
 
+await check("keyboard only: Enter generates, Tab reaches a song, Enter opens it", async () => {
+  const kb = await context.newPage();
+  kb.setDefaultTimeout(20000);
+  await kb.setViewportSize({ width: 1200, height: 900 });
+  await kb.goto(base);
+  await kb.focus("#prompt");
+  await kb.keyboard.type("cowboys on the range");
+  await kb.keyboard.press("Enter");
+  await kb.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+  // Walk the focus order from the prompt; every stop must be a real control.
+  await kb.focus("#prompt");
+  const order = [];
+  for (let i = 0; i < 40; i++) {
+    await kb.keyboard.press("Tab");
+    const f = await kb.evaluate(() => {
+      const e = document.activeElement;
+      return { tag: e.tagName, id: e.id, cls: e.className, text: e.textContent.trim().slice(0, 40) };
+    });
+    order.push(f.id || f.cls || f.tag);
+    assert(["INPUT", "SELECT", "BUTTON"].includes(f.tag), `focus stopped on a ${f.tag} (${JSON.stringify(f)})`);
+    if (f.cls === "open-song") break;
+  }
+  const at = (name) => order.indexOf(name);
+  assert(at("generate") >= 0 && at("generate") < at("open-song"), `focus order: ${order.join(" > ")}`);
+  assert(at("example") > at("generate"), `examples come after Generate: ${order.join(" > ")}`);
+  await kb.keyboard.press("Enter");
+  await kb.locator("#song:not([hidden]) #lyrics .line").first().waitFor();
+  await kb.close();
+});
+
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
