@@ -208,6 +208,19 @@ function regenerate() {
   generate(request);
 }
 
+// Offer only the signals this catalog has: no audio features, no "sound"
+// or "both"; no lyrics index, no "lyrics" or "both".
+async function loadCapabilities() {
+  try {
+    const health = await api("/api/health");
+    const usable = { lyrics: health.lyrics, sound: health.sound, both: health.lyrics && health.sound };
+    for (const option of [...$("by").options]) if (!usable[option.value]) option.remove();
+    if (!$("by").options.length) setStatus("This catalog has neither a lyrics index nor audio features.", true);
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
 async function loadMap() {
   try {
     state.map = await api("/api/map");
@@ -292,4 +305,5 @@ for (const b of document.querySelectorAll(".example"))
 $("regenerate").addEventListener("click", regenerate);
 for (const b of document.querySelectorAll(".export button[data-format]")) b.addEventListener("click", () => exportAs(b.dataset.format));
 $("copy-spotify").addEventListener("click", copySpotify);
+loadCapabilities();
 loadMap();

@@ -160,6 +160,20 @@ await check("phone width: no sideways scrolling", async () => {
   assert(wide <= 390, `page is ${wide}px wide`);
 });
 
+await check("a catalog without audio features offers only lyrics", async () => {
+  const lyricsOnly = await context.newPage();
+  // The page asks /api/health what the catalog has; answer as a lyrics-only one would.
+  await lyricsOnly.route("**/api/health", async (route) => {
+    const health = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...health, sound: false, predictor: null, songs_with_features: 0 } });
+  });
+  await lyricsOnly.goto(base);
+  await lyricsOnly.waitForFunction(() => document.getElementById("by").options.length === 1);
+  const options = await lyricsOnly.evaluate(() => [...document.getElementById("by").options].map((o) => o.value));
+  assert(JSON.stringify(options) === '["lyrics"]', `signals offered: ${options}`);
+  await lyricsOnly.close();
+});
+
 await check("keyboard only: Enter generates, Tab reaches a song, Enter opens it", async () => {
   const kb = await context.newPage();
   kb.setDefaultTimeout(20000);
