@@ -98,16 +98,18 @@ std::vector<float> tensor(const SafetensorsFile& file, const std::string& name, 
 __attribute__((target_clones("avx512f", "avx2", "default"))) void layer_norm(float* x, int rows, int n,
                                                                               const std::vector<float>& gamma,
                                                                               const std::vector<float>& beta, float eps) {
+  // float sums in SIMD lanes (omp simd reduction): hidden sizes are a few
+  // hundred, well within float precision for a mean and a variance.
   for (int r = 0; r < rows; ++r) {
     float* v = x + static_cast<std::size_t>(r) * n;
-    double mean = 0;
-    for (int i = 0; i < n; ++i) mean += v[i];
-    mean /= n;
-    double var = 0;
-    for (int i = 0; i < n; ++i) var += (v[i] - mean) * (v[i] - mean);
-    var /= n;
-    const float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
-    const float m = static_cast<float>(mean);
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int i = 0; i < n; ++i) sum += v[i];
+    const float m = sum / static_cast<float>(n);
+    float squares = 0;
+#pragma omp simd reduction(+ : squares)
+    for (int i = 0; i < n; ++i) squares += (v[i] - m) * (v[i] - m);
+    const float inv = 1.0f / std::sqrt(squares / static_cast<float>(n) + eps);
     for (int i = 0; i < n; ++i) v[i] = (v[i] - m) * inv * gamma[i] + beta[i];
   }
 }
@@ -200,22 +202,24 @@ inline float fast_exp(float x) {
   return p * scale;
 }
 
-// Row-wise softmax of a [T][T] score matrix; padded keys get weight 0 (the
-// reference adds float32_min, which underflows to exactly 0 after exp).
-__attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int T,
-                                                                                 const std::uint8_t* mask) {
+// Row-wise softmax of a [T][T] score matrix over its first `valid` keys;
+// the padded keys after them get weight 0 (the reference adds float32_min,
+// which underflows to exactly 0 after exp). No branches in the loops.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int T, int valid) {
   for (int i = 0; i < T; ++i) {
     float* s = scores + static_cast<std::size_t>(i) * T;
-    float mx = std::numeric_limits<float>::lowest();
-    for (int j = 0; j < T; ++j)
-      if (mask[j]) mx = std::max(mx, s[j]);
+    float mx = s[0];
+#pragma omp simd reduction(max : mx)
+    for (int j = 1; j < valid; ++j) mx = std::max(mx, s[j]);
     float sum = 0;
-    for (int j = 0; j < T; ++j) {
-      s[j] = mask[j] ? fast_exp(s[j] - mx) : 0.0f;
+#pragma omp simd reduction(+ : sum)
+    for (int j = 0; j < valid; ++j) {
+      s[j] = fast_exp(s[j] - mx);
       sum += s[j];
     }
     const float inv = 1.0f / sum;
-    for (int j = 0; j < T; ++j) s[j] *= inv;
+    for (int j = 0; j < valid; ++j) s[j] *= inv;
+    for (int j = valid; j < T; ++j) s[j] = 0.0f;
   }
 }
 
@@ -225,15 +229,15 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax
 constexpr int kSmallAttention = 32;
 
 __attribute__((target_clones("avx512f", "avx2", "default"))) void small_attention(
-    const float* q, const float* k, const float* v, int stride, int T, int dh, float scale, const std::uint8_t* mask,
-    float* scores, float* out, int out_stride) {
+    const float* q, const float* k, const float* v, int stride, int T, int dh, float scale, int valid, float* scores,
+    float* out, int out_stride) {
   for (int i = 0; i < T; ++i)
     for (int j = 0; j < T; ++j) {
       float dot = 0;
       for (int d = 0; d < dh; ++d) dot += q[i * stride + d] * k[j * stride + d];
       scores[i * T + j] = dot * scale;
     }
-  masked_softmax(scores, T, mask);
+  masked_softmax(scores, T, valid);
   for (int i = 0; i < T; ++i) {
     float* o = out + static_cast<std::size_t>(i) * out_stride;
     for (int d = 0; d < dh; ++d) o[d] = 0;
@@ -335,18 +339,24 @@ std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
   for (const auto& L : w.layers) {
     linear(x.data(), rows, L.qkv, qkv.data());
     for (int b = 0; b < B; ++b) {
+      // Real tokens come first and padding after (TokenBatch's layout), so
+      // the mask is a length.
       const std::uint8_t* mask = t.mask.data() + static_cast<std::size_t>(b) * T;
+      int valid = 0;
+      while (valid < T && mask[valid]) ++valid;
+      for (int j = valid; j < T; ++j)
+        if (mask[j]) throw Error("attention mask has a real token after padding (padding must come last)");
       for (int hd = 0; hd < heads; ++hd) {
         const float* q = qkv.data() + static_cast<std::size_t>(b) * T * 3 * H + hd * dh;
         const float* k = q + H;
         const float* v = q + 2 * H;
         float* out = ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
         if (T <= kSmallAttention) {
-          small_attention(q, k, v, 3 * H, T, dh, scale, mask, scores.data(), out, H);
+          small_attention(q, k, v, 3 * H, T, dh, scale, valid, scores.data(), out, H);
           continue;
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), T);
-        masked_softmax(scores.data(), T, mask);
+        masked_softmax(scores.data(), T, valid);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores.data(), T, v, 3 * H, 0.0f, out, H);
       }
     }
