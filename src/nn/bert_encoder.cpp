@@ -116,8 +116,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void layer_norm(flo
 
 }  // namespace
 
-// Up to this many rows go through t5::linear in blocks of 8 (a prompt of 16
-// tokens is 18 rows with [CLS] and [SEP]).
+// Up to this many rows go through t5::linear's weight-streaming kernel (a
+// prompt of 16 tokens is 18 rows with [CLS] and [SEP]).
 constexpr int kFewRowsBatch = 24;
 
 // y[rows][out] = x[rows][in] * W^T + b, in float32 or int8.
@@ -130,9 +130,7 @@ static void linear(const float* x, int rows, const BertEncoder::Weights::Linear&
   // matrix for each call, doubling the bytes read, and its threads spin.
   // The few-rows kernel of the T5 runtime streams the weights once.
   if (rows <= kFewRowsBatch) {
-    for (int r = 0; r < rows; r += 8)
-      t5::linear(x + static_cast<std::size_t>(r) * l.in, std::min(8, rows - r), l.in, l.w.data(), l.out,
-                 y + static_cast<std::size_t>(r) * l.out);
+    t5::linear(x, rows, l.in, l.w.data(), l.out, y);
     for (int r = 0; r < rows; ++r)
       for (int o = 0; o < l.out; ++o) y[static_cast<std::size_t>(r) * l.out + o] += l.b[o];
     return;

@@ -11,8 +11,9 @@
 
 namespace promptlist::t5 {
 
-// Up to this many rows (beams) the weight-streaming kernel beats sgemm.
-constexpr int kFewRows = 8;
+// Up to this many rows (T5 beams, a BERT prompt) the weights are streamed once
+// and reused from L1 for every row; beyond, sgemm's packing pays off.
+constexpr int kFewRows = 32;
 
 namespace detail {
 
