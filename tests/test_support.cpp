@@ -21,18 +21,27 @@ fs::path data_dir() {
   return shared_dir() / "data";
 }
 
+fs::path promptlist_home() {
+  if (const char* home = std::getenv("PROMPTLIST_HOME"); home && *home) return home;
+  const char* user_home = std::getenv("HOME");
+  return fs::path(user_home ? user_home : "/root") / ".local/share/promptlist";
+}
+
 fs::path glove_model_path() {
-  fs::path p;
-  if (const char* env = std::getenv("PROMPTLIST_GLOVE")) {
-    p = env;
-  } else if (const char* home = std::getenv("PROMPTLIST_HOME")) {
-    p = fs::path(home) / "models" / "glove-6b-100d.plwv";
-  } else {
-    const char* user_home = std::getenv("HOME");
-    p = fs::path(user_home ? user_home : "/root") / ".local/share/promptlist/models/glove-6b-100d.plwv";
-  }
+  const char* env = std::getenv("PROMPTLIST_GLOVE");
+  const fs::path p = env ? fs::path(env) : promptlist_home() / "models" / "glove-6b-100d.plwv";
   if (!fs::exists(p)) ADD_FAILURE() << "GloVe model " << p << " is missing: run ./setup.sh first";
   return p;
+}
+
+fs::path real_model_folder() {
+  const fs::path p = promptlist_home() / "models" / "all-MiniLM-L6-v2";
+  return fs::exists(p / "model.safetensors") ? p : fs::path();
+}
+
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && *ci && std::string(ci) != "false" && std::string(ci) != "0";
 }
 
 fs::path scratch_dir(const std::string& name) {

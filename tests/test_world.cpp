@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "promptlist/index_builder.h"
+#include "promptlist/text.h"
 #include "test_support.h"
 
 namespace promptlist::test {
@@ -41,6 +42,17 @@ std::unique_ptr<World> make_world(const WorldSpec& spec) {
                                                              w->catalog->playlist_memberships());
   }
   return w;
+}
+
+std::size_t on_theme(const Playlist& p, std::size_t k, const std::set<std::string>& theme) {
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < std::min(k, p.entries.size()); ++i) {
+    bool hit = false;
+    for (const auto& w : word_tokens(p.entries[i].matched_text + " " + p.entries[i].title))
+      for (const auto& t : theme) hit |= w.rfind(t, 0) == 0;
+    hits += hit;
+  }
+  return hits;
 }
 
 }  // namespace promptlist::test

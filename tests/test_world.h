@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "promptlist/builtin_predictor.h"
@@ -34,5 +35,9 @@ struct World {
 };
 
 std::unique_ptr<World> make_world(const WorldSpec& spec);
+
+// How many of the first k songs have a matched verse (or title) with a word
+// that starts with one of the theme's stems ("mourn" matches "mourning").
+std::size_t on_theme(const Playlist& p, std::size_t k, const std::set<std::string>& theme);
 
 }  // namespace promptlist::test

@@ -6,6 +6,7 @@
 
 #include "promptlist/error.h"
 #include "promptlist/builtin_predictor.h"
+#include "promptlist/model_store.h"
 #include "promptlist/sif_embedder.h"
 #include "promptlist/t5_feature_predictor.h"
 #include "promptlist/transformer_embedder.h"
@@ -34,23 +35,27 @@ void resolve_paths(Paths& p) {
 
 std::unique_ptr<Embedder> load_embedder(Paths& p) {
   resolve_paths(p);
-  if (!p.model.empty()) {
+  const ModelChoice choice = ModelStore((fs::path(p.home) / "models").string()).resolve(p.model);
+  p.model_folder = choice.folder;
+  if (!choice.is_glove()) {
     TransformerEmbedderOptions options;
     if (p.int8) options.precision = Precision::int8;
-    auto embedder = std::make_unique<TransformerEmbedder>(p.model, options);
-    if (p.index.empty()) {
-      // One index per model: the folder's name and the weights' hash.
-      std::string slug = embedder->model_id().substr(3);
-      for (char& c : slug)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '-';
-      p.index = (fs::path(p.home) / ("index-" + slug + ".plvi")).string();
-    }
+    auto embedder = std::make_unique<TransformerEmbedder>(choice.folder, options);
+    if (p.index.empty()) p.index = index_path_for(p.home, embedder->model_id());
     return embedder;
   }
-  if (p.int8) throw Error("--int8 applies to a transformer model (--model FOLDER), not to the built-in GloVe model");
+  if (p.int8) throw Error("--int8 applies to a transformer model, not to the built-in GloVe model");
   auto vectors = load_word_vectors(p);
-  if (p.index.empty()) p.index = (fs::path(p.home) / "index-glove.plvi").string();
-  return std::make_unique<SifEmbedder>(vectors);
+  auto embedder = std::make_unique<SifEmbedder>(vectors);
+  if (p.index.empty()) p.index = index_path_for(p.home, embedder->model_id());
+  return embedder;
+}
+
+void add_model_options(CLI::App& command, Paths& paths) {
+  command.add_option("--model", paths.model,
+                     "Embedding model: a name in HOME/models, a sentence-transformers folder, or 'glove' "
+                     "(default: all-MiniLM-L6-v2 when added, else glove)");
+  command.add_flag("--int8", paths.int8, "Run the transformer's dense layers in int8 (its own index)");
 }
 
 std::shared_ptr<const WordVectors> load_word_vectors(Paths& p) {

@@ -2,7 +2,8 @@
 // loads. Everything lives under one home folder:
 //   $PROMPTLIST_HOME (or --home), default ~/.local/share/promptlist
 //     catalog.db                   the catalog (SQLite)
-//     models/glove-6b-100d.plwv    the built-in word vectors
+//     models/glove-6b-100d.plwv    the built-in word vectors (also the feature predictor's)
+//     models/<name>/               sentence-transformers models ('promptlist model add')
 //     index-<model>.plvi           one verse index per embedding model
 #pragma once
 
@@ -26,7 +27,8 @@ struct Paths {
   std::string catalog;  // --catalog overrides
   std::string glove;    // --glove overrides
   std::string index;    // --index overrides; default depends on the model
-  std::string model;    // --model: a sentence-transformers folder; empty = built-in GloVe
+  std::string model;    // --model: a name in HOME/models, a folder, or "glove"; empty = the default
+  std::string model_folder;  // the folder --model resolved to; empty for GloVe (set by load_embedder)
   std::string t5_model; // --t5: a T5 feature-generator folder; empty = built-in predictor
   bool int8 = false;    // --int8: run the transformer's dense layers in int8
 };
@@ -34,9 +36,12 @@ struct Paths {
 // Fills unset paths from --home / $PROMPTLIST_HOME / the default.
 void resolve_paths(Paths& paths);
 
-// The embedder selected by --model (or the built-in one), and the index
-// path that belongs to it.
+// The embedder selected by --model (default: all-MiniLM-L6-v2 when it is in
+// HOME/models, else GloVe), and the index path that belongs to it.
 std::unique_ptr<Embedder> load_embedder(Paths& paths);
+
+// --model and --int8, the same on every command that embeds.
+void add_model_options(CLI::App& command, Paths& paths);
 
 // The word vectors of the built-in model (shared by embedder and predictor).
 std::shared_ptr<const WordVectors> load_word_vectors(Paths& paths);

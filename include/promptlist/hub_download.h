@@ -48,7 +48,4 @@ HubPullResult pull_model(const std::string& repo_id, const HubPullOptions& optio
 // Whether a repository file belongs in a model folder promptlist can load.
 bool is_wanted_model_file(const std::string& name);
 
-// SHA-256 of a file as lower-case hex.
-std::string sha256_of_file(const std::string& path);
-
 }  // namespace promptlist

@@ -11,6 +11,7 @@
 // padded only to its longest text, as sentence-transformers does.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -23,8 +24,12 @@ namespace promptlist {
 enum class Pooling { mean, cls, max };
 
 struct TransformerEmbedderOptions {
-  std::size_t batch_size = 32;
+  std::size_t batch_size = 32;            // texts per forward pass (sorted by length, padded per batch)
   Precision precision = Precision::fp32;  // int8: see bert_encoder.h
+  // What a folder that lacks sentence-transformers' own files gets: the
+  // published settings of all-MiniLM-L6-v2 (mean pooling is the pooling default).
+  std::size_t default_max_seq_length = 256;  // without sentence_bert_config.json (capped at the model's positions)
+  bool default_normalize = true;             // without modules.json: Normalize after pooling
 };
 
 class TransformerEmbedder : public Embedder {
@@ -44,6 +49,9 @@ class TransformerEmbedder : public Embedder {
   std::size_t max_seq_length() const { return max_seq_length_; }
   Pooling pooling() const { return pooling_; }
   bool normalizes() const { return normalize_; }
+  // One line per setting taken from the options because its file is
+  // missing ("modules.json missing: ... assumed"); empty for a full folder.
+  const std::vector<std::string>& assumed_settings() const { return assumed_; }
 
  private:
   std::string model_id_;
@@ -54,6 +62,9 @@ class TransformerEmbedder : public Embedder {
   Pooling pooling_ = Pooling::mean;
   bool normalize_ = false;
   TransformerEmbedderOptions options_;
+  std::vector<std::string> assumed_;
+
+  void read_module_settings(const std::filesystem::path& dir);
 };
 
 }  // namespace promptlist

@@ -1,6 +1,8 @@
 // promptlist/wordpiece_tokenizer.h: BERT's tokenizer, as Hugging Face's
 // BertTokenizer runs it for sentence-transformers models.
 //
+// Special tokens ([CLS], [SEP], [PAD], [UNK], [MASK]) written in the text
+// are those tokens, as Hugging Face's tokenizers match them in raw text.
 // Basic tokenizer: drop NUL, U+FFFD and control/format characters; map
 // whitespace to spaces; put spaces around CJK ideographs; split on
 // whitespace; per word lower-case and strip accents (when configured); split
@@ -40,7 +42,8 @@ class WordPieceTokenizer {
 
   WordPieceTokenizer(std::vector<std::string> vocab, WordPieceOptions options, const std::string& source);
 
-  // Word pieces of text (no special tokens).
+  // Word pieces of text (no [CLS]/[SEP] added). Throws promptlist::Error
+  // when text is not valid UTF-8.
   std::vector<std::string> tokenize(std::string_view text) const;
   Encoding encode(std::string_view text, std::size_t max_length) const;
   std::size_t count(std::string_view text) const { return tokenize(text).size(); }
@@ -60,6 +63,7 @@ class WordPieceTokenizer {
   std::vector<std::string> vocab_;
   std::unordered_map<std::string, std::int32_t> ids_;
   WordPieceOptions options_;
+  std::vector<std::string> specials_;  // special tokens matched in raw text
   std::int32_t unk_ = 0, cls_ = 0, sep_ = 0, pad_ = 0;
 };
 

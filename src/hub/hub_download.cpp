@@ -1,7 +1,6 @@
 #include "promptlist/hub_download.h"
 
 #include <httplib.h>
-#include <openssl/evp.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <regex>
 
 #include "promptlist/error.h"
+#include "util/sha256.h"
 
 namespace promptlist {
 
@@ -24,26 +24,6 @@ bool is_wanted_model_file(const std::string& name) {
   if (first == "onnx" || first == "openvino" || first == "coreml" || first == "tf" || first == "flax") return false;
   if (p.extension() == ".safetensors" || p.extension() == ".json") return true;
   return file == "vocab.txt" || file == "spiece.model" || file == "sentencepiece.bpe.model" || file == "merges.txt";
-}
-
-std::string sha256_of_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  unsigned char digest[32];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, digest, &len);
-  EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) out += {hex[digest[i] >> 4], hex[digest[i] & 15]};
-  return out;
 }
 
 namespace {

@@ -44,34 +44,38 @@ Int8Linear quantize_linear(const float* w, const float* b, int out, int in) {
 
 namespace {
 
-// Activations of one row as unsigned bytes (value + 128) and its scale.
+// Activations of one row as unsigned bytes, asymmetric: x ~ scale * (q - zero),
+// q in [0, 255] spans the row's own [min, max] (with 0 inside, so padding
+// and exact zeros stay exact). GELU outputs lie mostly in [-0.17, max]: a
+// symmetric code would waste half its levels on negatives that never occur.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows(const float* x, int rows, int in,
                                                                                  int in_padded, std::uint8_t* a,
-                                                                                 float* scales) {
+                                                                                 float* scales, std::int32_t* zeros) {
   for (int r = 0; r < rows; ++r) {
     const float* v = x + static_cast<std::size_t>(r) * in;
-    float mx = 0;
-    for (int k = 0; k < in; ++k) mx = std::max(mx, std::abs(v[k]));
-    const float scale = mx > 0 ? mx / 127.0f : 1.0f;
+    float lo = 0, hi = 0;
+    for (int k = 0; k < in; ++k) lo = std::min(lo, v[k]), hi = std::max(hi, v[k]);
+    const float scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
     const float inv = 1.0f / scale;
+    const auto zero = static_cast<std::int32_t>(std::min(255.0f, std::max(0.0f, -lo * inv + 0.5f)));
     scales[r] = scale;
+    zeros[r] = zero;
     std::uint8_t* out = a + static_cast<std::size_t>(r) * in_padded;
-    // Round half away from zero without a libm call, so the loop vectorises.
-    for (int k = 0; k < in; ++k) {
-      const float s = v[k] * inv;
-      out[k] = static_cast<std::uint8_t>(static_cast<int>(s + (s >= 0 ? 0.5f : -0.5f)) + 128);
-    }
-    for (int k = in; k < in_padded; ++k) out[k] = 128;  // zero after the shift
+    const float fzero = static_cast<float>(zero) + 0.5f;  // + 0.5: round half up without a libm call
+    for (int k = 0; k < in; ++k) out[k] = static_cast<std::uint8_t>(std::min(255.0f, std::max(0.0f, v[k] * inv + fzero)));
+    for (int k = in; k < in_padded; ++k) out[k] = static_cast<std::uint8_t>(zero);  // exactly 0
   }
 }
 
-void finish(const std::int32_t* acc, int r, int o, const Int8Linear& q, const float* row_scale, float* y) {
+void finish(const std::int32_t* acc, int r, int o, const Int8Linear& q, const float* row_scale,
+            const std::int32_t* row_zero, float* y) {
   if (o >= q.out) return;
   y[static_cast<std::size_t>(r) * q.out + o] =
-      static_cast<float>(acc[0] - 128 * q.sum[o]) * row_scale[r] * q.scale[o] + q.bias[o];
+      static_cast<float>(acc[0] - row_zero[r] * q.sum[o]) * row_scale[r] * q.scale[o] + q.bias[o];
 }
 
-void kernel_portable(const std::uint8_t* a, const float* row_scale, int r0, int r1, const Int8Linear& q, float* y) {
+void kernel_portable(const std::uint8_t* a, const float* row_scale, const std::int32_t* row_zero, int r0, int r1,
+                     const Int8Linear& q, float* y) {
   const int k4 = q.in_padded / 4;
   for (int r = r0; r < r1; ++r) {
     const std::uint8_t* ar = a + static_cast<std::size_t>(r) * q.in_padded;
@@ -80,7 +84,7 @@ void kernel_portable(const std::uint8_t* a, const float* row_scale, int r0, int 
       const std::int8_t* block = q.packed.data() + static_cast<std::size_t>(o / 16) * k4 * 64;
       for (int g = 0; g < k4; ++g)
         for (int j = 0; j < 4; ++j) acc += static_cast<std::int32_t>(ar[g * 4 + j]) * block[(g * 16 + o % 16) * 4 + j];
-      finish(&acc, r, o, q, row_scale, y);
+      finish(&acc, r, o, q, row_scale, row_zero, y);
     }
   }
 }
@@ -88,8 +92,8 @@ void kernel_portable(const std::uint8_t* a, const float* row_scale, int r0, int 
 // R rows x 4 blocks of 16 outputs per tile; accumulators stay in registers.
 template <int R>
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std::uint8_t* a, const float* row_scale,
-                                                                         int r0, int ob, int blocks, const Int8Linear& q,
-                                                                         float* y) {
+                                                                         const std::int32_t* row_zero, int r0, int ob,
+                                                                         int blocks, const Int8Linear& q, float* y) {
   const int k4 = q.in_padded / 4;
   __m512i acc[R][4];
   for (int r = 0; r < R; ++r)
@@ -105,15 +109,16 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std:
       for (int c = 0; c < blocks; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], av, w[c]);
     }
   }
-  // Epilogue, 16 outputs at a time: remove the +128 shift, scale, add bias.
+  // Epilogue, 16 outputs at a time: remove each row's zero point, scale, add bias.
   for (int c = 0; c < blocks; ++c) {
     const int o0 = (ob + c) * 16;
-    const __m512i shift = _mm512_slli_epi32(_mm512_loadu_si512(q.sum.data() + o0), 7);
+    const __m512i wsum = _mm512_loadu_si512(q.sum.data() + o0);
     const __m512 wscale = _mm512_loadu_ps(q.scale.data() + o0);
     const __m512 bias = _mm512_loadu_ps(q.bias.data() + o0);
     const int valid = std::min(16, q.out - o0);
     const __mmask16 mask = valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
     for (int r = 0; r < R; ++r) {
+      const __m512i shift = _mm512_mullo_epi32(wsum, _mm512_set1_epi32(row_zero[r0 + r]));
       const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][c], shift));
       const __m512 out = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(row_scale[r0 + r])), wscale, bias);
       _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r0 + r) * q.out + o0, mask, out);
@@ -125,15 +130,16 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std:
 // applied to all rows before moving on: both operands of the inner tiles
 // stay in L1/L2 instead of the whole weight matrix streaming once per rows.
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void kernel_vnni(const std::uint8_t* a, const float* row_scale,
-                                                                          int r0, int r1, const Int8Linear& q, float* y) {
+                                                                          const std::int32_t* row_zero, int r0, int r1,
+                                                                          const Int8Linear& q, float* y) {
   const int nblocks = q.out_padded / 16;
   for (int rb = r0; rb < r1; rb += 64) {
     const int re = std::min(r1, rb + 64);
     for (int ob = 0; ob < nblocks; ob += 4) {
       const int blocks = std::min(4, nblocks - ob);
       int r = rb;
-      for (; r + 4 <= re; r += 4) tile_vnni<4>(a, row_scale, r, ob, blocks, q, y);
-      for (; r < re; ++r) tile_vnni<1>(a, row_scale, r, ob, blocks, q, y);
+      for (; r + 4 <= re; r += 4) tile_vnni<4>(a, row_scale, row_zero, r, ob, blocks, q, y);
+      for (; r < re; ++r) tile_vnni<1>(a, row_scale, row_zero, r, ob, blocks, q, y);
     }
   }
 }
@@ -151,10 +157,11 @@ const char* int8_kernel_name() { return has_vnni() ? "avx512-vnni" : "portable";
 void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
   std::vector<std::uint8_t> a(static_cast<std::size_t>(rows) * q.in_padded);
   std::vector<float> scales(rows);
-  quantize_rows(x, rows, q.in, q.in_padded, a.data(), scales.data());
+  std::vector<std::int32_t> zeros(rows);
+  quantize_rows(x, rows, q.in, q.in_padded, a.data(), scales.data(), zeros.data());
   auto run = [&](int r0, int r1) {
-    if (simd && has_vnni()) kernel_vnni(a.data(), scales.data(), r0, r1, q, y);
-    else kernel_portable(a.data(), scales.data(), r0, r1, q, y);
+    if (simd && has_vnni()) kernel_vnni(a.data(), scales.data(), zeros.data(), r0, r1, q, y);
+    else kernel_portable(a.data(), scales.data(), zeros.data(), r0, r1, q, y);
   };
   // Two threads when the product is large enough to pay for one.
   const double work = static_cast<double>(rows) * q.out * q.in;

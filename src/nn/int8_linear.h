@@ -4,8 +4,9 @@
 // max|w| / 127) and packed in the VNNI layout: blocks of 16 outputs, each
 // 32-bit lane holding 4 consecutive input weights of one output, so one
 // vpdpbusd multiplies 4 inputs by 16 outputs. Activations are quantised per
-// row at run time (scale = max|x| / 127) and shifted by +128 to unsigned,
-// the shift removed again with the weights' row sums. The kernel is chosen
+// row at run time, asymmetrically to unsigned bytes over the row's [min, max]
+// (x ~ scale * (q - zero)); the zero point is removed again with the
+// weights' row sums. The kernel is chosen
 // at run time: AVX-512 VNNI when the CPU has it, else portable C++.
 #pragma once
 

@@ -70,29 +70,7 @@ std::string hex64(std::uint64_t v) {
 TransformerEmbedder::TransformerEmbedder(const std::string& folder, TransformerEmbedderOptions options)
     : encoder_(BertEncoder::load(folder, options.precision)), options_(options) {
   const fs::path dir(folder);
-  // modules.json: which modules run, and where their folders are.
-  const auto modules = read_json(dir / "modules.json", false);
-  std::string pooling_dir = "1_Pooling";
-  if (modules.is_array() && !modules.empty()) {
-    bool has_transformer = false;
-    for (const auto& m : modules) {
-      const std::string type = m.value("type", "");
-      if (type.ends_with("models.Transformer")) has_transformer = true;
-      else if (type.ends_with("models.Pooling")) pooling_dir = m.value("path", "1_Pooling");
-      else if (type.ends_with("models.Normalize")) normalize_ = true;
-      else throw Error((dir / "modules.json").string() + ": module type '" + type + "' is not supported");
-    }
-    if (!has_transformer) throw Error((dir / "modules.json").string() + ": no Transformer module");
-  }
-  const auto pooling = read_json(dir / pooling_dir / "config.json", false);
-  if (pooling.value("pooling_mode_cls_token", false)) pooling_ = Pooling::cls;
-  else if (pooling.value("pooling_mode_max_tokens", false)) pooling_ = Pooling::max;
-  else if (pooling.value("pooling_mode_mean_sqrt_len_tokens", false) || pooling.value("pooling_mode_weightedmean_tokens", false) ||
-           pooling.value("pooling_mode_lasttoken", false))
-    throw Error((dir / pooling_dir / "config.json").string() + ": this pooling mode is not supported (mean, CLS or max)");
-  const auto st = read_json(dir / "sentence_bert_config.json", false);
-  max_seq_length_ = st.value("max_seq_length", 128);
-  lower_case_input_ = st.value("do_lower_case", false);
+  read_module_settings(dir);
   if (max_seq_length_ < 3 || max_seq_length_ > static_cast<std::size_t>(encoder_.config().max_position_embeddings))
     throw Error((dir / "sentence_bert_config.json").string() + ": max_seq_length " + std::to_string(max_seq_length_) +
                 " does not fit the model's " + std::to_string(encoder_.config().max_position_embeddings) + " positions");
@@ -122,6 +100,48 @@ TransformerEmbedder::TransformerEmbedder(const std::string& folder, TransformerE
   std::string name = fs::path(folder).lexically_normal().filename().string();
   if (name.empty()) name = fs::path(folder).lexically_normal().parent_path().filename().string();
   model_id_ = "st:" + name.substr(0, 48) + "/" + hex64(h) + (options.precision == Precision::int8 ? "+int8" : "");
+}
+
+// modules.json (which modules run, where their folders are), the pooling
+// config and sentence_bert_config.json; what a folder lacks takes the
+// defaults of the options and is noted in assumed_settings().
+void TransformerEmbedder::read_module_settings(const fs::path& dir) {
+  std::string pooling_dir = "1_Pooling";
+  if (fs::exists(dir / "modules.json")) {
+    const auto modules = read_json(dir / "modules.json", true);
+    if (!modules.is_array() || modules.empty()) throw Error((dir / "modules.json").string() + ": not a list of modules");
+    bool has_transformer = false;
+    for (const auto& m : modules) {
+      const std::string type = m.is_object() ? m.value("type", "") : "";
+      if (type.ends_with("models.Transformer")) has_transformer = true;
+      else if (type.ends_with("models.Pooling")) pooling_dir = m.value("path", "1_Pooling");
+      else if (type.ends_with("models.Normalize")) normalize_ = true;
+      else throw Error((dir / "modules.json").string() + ": module type '" + type + "' is not supported");
+    }
+    if (!has_transformer) throw Error((dir / "modules.json").string() + ": no Transformer module");
+  } else {
+    normalize_ = options_.default_normalize;
+    assumed_.push_back(std::string("modules.json missing: Transformer, Pooling") +
+                       (normalize_ ? ", Normalize" : "") + " assumed");
+  }
+  const fs::path pooling_file = dir / pooling_dir / "config.json";
+  const auto pooling = read_json(pooling_file, false);
+  if (!fs::exists(pooling_file)) assumed_.push_back(pooling_dir + "/config.json missing: mean pooling assumed");
+  if (pooling.value("pooling_mode_cls_token", false)) pooling_ = Pooling::cls;
+  else if (pooling.value("pooling_mode_max_tokens", false)) pooling_ = Pooling::max;
+  else if (pooling.value("pooling_mode_mean_sqrt_len_tokens", false) || pooling.value("pooling_mode_weightedmean_tokens", false) ||
+           pooling.value("pooling_mode_lasttoken", false))
+    throw Error(pooling_file.string() + ": this pooling mode is not supported (mean, CLS or max)");
+  if (fs::exists(dir / "sentence_bert_config.json")) {
+    const auto st = read_json(dir / "sentence_bert_config.json", true);
+    max_seq_length_ = st.value("max_seq_length", options_.default_max_seq_length);
+    lower_case_input_ = st.value("do_lower_case", false);
+  } else {
+    max_seq_length_ = std::min<std::size_t>(options_.default_max_seq_length,
+                                            static_cast<std::size_t>(encoder_.config().max_position_embeddings));
+    assumed_.push_back("sentence_bert_config.json missing: max_seq_length " + std::to_string(max_seq_length_) +
+                       " assumed");
+  }
 }
 
 std::size_t TransformerEmbedder::count_tokens(std::string_view text) const { return tokenizer_->count(text); }

@@ -119,6 +119,8 @@ WordPieceTokenizer::WordPieceTokenizer(std::vector<std::string> vocab, WordPiece
   cls_ = special("[CLS]");
   sep_ = special("[SEP]");
   pad_ = special("[PAD]");
+  for (const char* name : {"[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"})
+    if (ids_.count(name)) specials_.emplace_back(name);
 }
 
 WordPieceTokenizer WordPieceTokenizer::from_vocab_txt(const std::string& path, WordPieceOptions options) {
@@ -234,10 +236,22 @@ void WordPieceTokenizer::word_pieces(const std::string& word, std::vector<std::s
   out.insert(out.end(), pieces.begin(), pieces.end());
 }
 
+// Hugging Face matches its special tokens in the raw text before anything
+// else ("[MASK]" typed by a user is the [MASK] token), so we do too.
 std::vector<std::string> WordPieceTokenizer::tokenize(std::string_view text) const {
+  if (const auto bad = find_invalid_utf8(text))
+    throw Error("text is not valid UTF-8 (byte " + std::to_string(*bad) + " of " + std::to_string(text.size()) + ")");
   std::vector<std::string> out;
-  for (const auto& t : basic_tokens(text)) word_pieces(t, out);
-  return out;
+  std::size_t pos = 0;
+  for (;;) {
+    std::size_t at = text.size(), len = 0;
+    for (const auto& special : specials_)
+      if (const auto found = text.find(special, pos); found < at) at = found, len = special.size();
+    for (const auto& t : basic_tokens(text.substr(pos, at - pos))) word_pieces(t, out);
+    if (at == text.size()) return out;
+    out.emplace_back(text.substr(at, len));
+    pos = at + len;
+  }
 }
 
 Encoding WordPieceTokenizer::encode(std::string_view text, std::size_t max_length) const {

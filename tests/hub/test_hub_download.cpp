@@ -10,6 +10,7 @@
 
 #include "promptlist/error.h"
 #include "promptlist/hub_download.h"
+#include "util/sha256.h"
 #include "test_support.h"
 
 using namespace promptlist;

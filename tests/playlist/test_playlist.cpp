@@ -17,6 +17,7 @@
 #include "test_world.h"
 
 using namespace promptlist;
+using test::on_theme;
 namespace fs = std::filesystem;
 
 namespace {
@@ -35,19 +36,6 @@ Playlist generate(const std::string& prompt, std::size_t n = 9, std::size_t max_
   r.max_per_artist = max_per_artist;
   r.scoring = scoring;
   return make_playlist(world().sources(), r);
-}
-
-// How many of the first k songs have a matched verse (or title) that uses
-// one of the theme's words.
-std::size_t on_theme(const Playlist& p, std::size_t k, const std::set<std::string>& theme) {
-  std::size_t hits = 0;
-  for (std::size_t i = 0; i < std::min(k, p.entries.size()); ++i) {
-    bool hit = false;
-    for (const auto& w : word_tokens(p.entries[i].matched_text + " " + p.entries[i].title))
-      for (const auto& t : theme) hit |= w.rfind(t, 0) == 0;  // prefix: "mourn" matches "mourning"
-    hits += hit;
-  }
-  return hits;
 }
 
 }  // namespace
