@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs one real-model check (check_tokenizer.py or check_reference.py) on
-# HOME/models/all-MiniLM-L6-v2 with Debian's python3; build/python holds the
-# PyPI tools setup.sh installs. Exit 77 (skipped) where the model is absent,
-# except in CI.
+# HOME/models/all-MiniLM-L6-v2 with Debian's python3; build/python of the
+# source tree (whichever build tree runs this) holds the PyPI tools setup.sh
+# installs. Exit 77 (skipped) where the model is absent, except in CI.
 #   run_check.sh tokenizer|reference TOOL SHARED_DIR BUILD_DIR
 set -euo pipefail
 check="$1" tool="$2" shared="$3" build="$4"
@@ -18,7 +18,8 @@ fi
 work="$build/test-scratch/real-model-$check-$$"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-export PYTHONPATH="$build/python:$here${PYTHONPATH:+:$PYTHONPATH}"
+tools="${PROMPTLIST_PYTHON_TOOLS:-$here/../../build/python}"
+export PYTHONPATH="$tools:$here${PYTHONPATH:+:$PYTHONPATH}"
 case "$check" in
   tokenizer) /usr/bin/python3 "$here/check_tokenizer.py" "$tool" "$model" "$data" "$work" ;;
   reference) /usr/bin/python3 "$here/check_reference.py" "$tool" "$model" "$data" "$shared" "$work" ;;

@@ -1,5 +1,5 @@
 // 'model add' on the real all-MiniLM-L6-v2: the wheel setup.sh downloads
-// (build/wheels) is proven to be the published model, and one changed byte
+// (build/wheels of the source tree) is proven to be the published model, and one changed byte
 // in a copy of its folder is refused, naming the file.
 #include <gtest/gtest.h>
 
@@ -14,7 +14,8 @@ using namespace promptlist;
 namespace fs = std::filesystem;
 
 TEST(RealModelStore, TheWheelFromPyPIIsThePublishedModel) {
-  const fs::path wheels = fs::path(PROMPTLIST_BINARY_DIR) / "wheels";
+  // setup.sh keeps it in the main build tree (the sanitizer tree runs this too).
+  const fs::path wheels = fs::path(PROMPTLIST_SOURCE_DIR) / "build" / "wheels";
   fs::path wheel;
   if (fs::is_directory(wheels))
     for (const auto& e : fs::directory_iterator(wheels))
