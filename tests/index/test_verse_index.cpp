@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <cmath>
@@ -9,6 +12,7 @@
 #include "promptlist/error.h"
 #include "promptlist/verse_index.h"
 #include "test_support.h"
+#include "util/atomic_file.h"
 
 using namespace promptlist;
 namespace fs = std::filesystem;
@@ -248,3 +252,36 @@ TEST(VerseIndex, AnIndexWithNoChunksAndNoComponentsRoundTrips) {
   EXPECT_FLOAT_EQ(v[1], 0.6f);
 }
 
+TEST(VerseIndex, AWriteRemovesTemporariesOfKilledWriters) {
+  const auto dir = test::scratch_dir("idx");
+  const auto path = (dir / "a.plvi").string();
+  // A writer killed with SIGKILL mid-write, as by kill -9 during 'promptlist index'.
+  const pid_t writer = ::fork();
+  ASSERT_GE(writer, 0);
+  if (writer == 0) {
+    try {
+      AtomicFile out(path);
+      out.write("half an index", 13);
+      ::raise(SIGKILL);
+    } catch (...) {
+    }
+    ::_exit(1);  // never run the rest of the tests in the child
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(writer, &status, 0), writer);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  const auto abandoned = dir / ("a.plvi.tmp-" + std::to_string(writer));
+  ASSERT_TRUE(fs::exists(abandoned));
+  // Not ours to remove: a live writer's (our parent is alive), another
+  // file's, and names that only look like temporaries.
+  const auto live = test::write_file(dir / ("a.plvi.tmp-" + std::to_string(::getppid())), "being written");
+  const auto other = test::write_file(dir / ("b.plvi.tmp-" + std::to_string(writer)), "b's business");
+  const auto lookalike = test::write_file(dir / ("a.plvi.tmp-" + std::to_string(writer) + "x"), "not a pid");
+
+  VerseIndex::write(path, sample_contents());
+  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(lookalike));
+  EXPECT_NO_THROW(VerseIndex index(path));
+}
