@@ -4,7 +4,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 #include "promptlist/playlist_export.h"
 #include "promptlist/text.h"
 #include "promptlist/verse_chunker.h"
+#include "server/bounded_http_server.h"
 
 namespace promptlist {
 
@@ -22,7 +25,7 @@ struct Server::Impl {
   PlaylistSources sources;
   const CatalogMap* map;
   ServerOptions options;
-  httplib::Server http;
+  BoundedHttpServer http;
   int port = 0;
   // cpp-httplib's stop() acts only once its accept loop runs, so a stop()
   // that comes between listen() being called and the loop starting was
@@ -173,6 +176,7 @@ struct Server::Impl {
   }
 
   void routes() {
+    http.set_limits(options.connections);
     http.set_payload_max_length(options.max_body_bytes);
     // Small JSON replies: without TCP_NODELAY, Nagle's algorithm and delayed
     // ACKs add ~40 ms to every keep-alive request.
@@ -288,6 +292,8 @@ void Server::bind() {
   impl_->port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
   if (impl_->port <= 0)
     throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use, or not this machine's)");
+  if (!impl_->http.raise_listen_backlog())
+    throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + std::strerror(errno));
 }
 
 int Server::bound_port() const { return impl_->port; }
