@@ -104,7 +104,7 @@ LoadedSources load_sources(Paths& paths, SignalMix by) {
   LoadedSources l;
   resolve_paths(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
-  l.catalog = std::make_unique<Catalog>(paths.catalog);
+  l.catalog = std::make_unique<Catalog>(paths.catalog, CatalogAccess::read_only);
   if (by != SignalMix::sound) {
     l.embedder = load_embedder(paths);
     if (fs::exists(paths.index)) {

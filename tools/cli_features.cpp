@@ -18,7 +18,7 @@ void cmd_features(Paths& paths, const std::string& prompt, const FeatureValues& 
   resolve_paths(paths);
   if (!std::filesystem::exists(paths.catalog))
     throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
-  Catalog catalog(paths.catalog);
+  Catalog catalog(paths.catalog, CatalogAccess::read_only);
   auto predictor = load_feature_predictor(paths, catalog);
   FeatureTarget target = predictor->predict(prompt);
   apply_overrides(target, overrides);

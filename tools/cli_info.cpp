@@ -48,7 +48,7 @@ void cmd_info(Paths& paths) {
   resolve_paths(paths);
   std::printf("home     %s\n", paths.home.c_str());
   if (fs::exists(paths.catalog)) {
-    Catalog catalog(paths.catalog);
+    Catalog catalog(paths.catalog, CatalogAccess::read_only);
     const auto s = catalog.stats();
     std::printf("catalog  %s: %zu songs, %zu with lyrics (%zu verses), %zu with audio features\n",
                 paths.catalog.c_str(), s.songs, s.songs_with_lyrics, s.verses, s.songs_with_features);

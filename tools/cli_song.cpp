@@ -19,7 +19,7 @@ namespace {
 
 void cmd_song(Paths& paths, const std::string& id, bool json) {
   resolve_paths(paths);
-  Catalog catalog(paths.catalog);
+  Catalog catalog(paths.catalog, CatalogAccess::read_only);
   auto song = catalog.find(id);
   if (!song) throw Error("no song with id '" + id + "' in " + paths.catalog);
   if (json) {

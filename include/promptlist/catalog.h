@@ -67,11 +67,21 @@ struct CatalogStats {
   std::size_t playlists = 0;
 };
 
+enum class CatalogAccess {
+  read_write,  // creates the file if needed; imports
+  // Never writes: works on a catalog in a folder this process cannot write
+  // (a read-only mount, another user's home), where SQLite cannot create
+  // the catalog.db-shm file that reading a WAL database needs. Imports are
+  // refused.
+  read_only,
+};
+
 class Catalog {
  public:
-  // Opens (creating if needed) the catalog at path. Throws promptlist::Error
-  // if the file is not a promptlist catalog or has a newer schema.
-  explicit Catalog(const std::string& path);
+  // Opens (read_write: creating if needed) the catalog at path. Throws
+  // promptlist::Error if the file is missing (read_only), not a promptlist
+  // catalog, has a newer schema, or (read_write) its folder is not writable.
+  explicit Catalog(const std::string& path, CatalogAccess access = CatalogAccess::read_write);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;

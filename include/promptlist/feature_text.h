@@ -6,8 +6,9 @@
 // accepts that form with or without braces and quotes, repairs a truncated
 // tail, drops unknown names and repeated names (the first wins), clamps
 // values outside a feature's target range and rejects values that are not
-// numbers, and notes every repair in FeatureTarget::notes. The result is
-// always a valid target (to_json() gives valid JSON), possibly empty.
+// numbers, and notes every repair in FeatureTarget::notes. Text that is not
+// valid UTF-8 is not read at all (a note says so). The result is always a
+// valid target (to_json() gives valid JSON), possibly empty.
 #pragma once
 
 #include <string_view>

@@ -27,6 +27,8 @@ struct TensorView {
   const std::uint8_t* data = nullptr;  // points into the mapping
   std::size_t nbytes = 0;
 
+  // The element count; throws promptlist::Error, naming the tensor, when the
+  // shape's product does not fit (SafetensorsFile refuses such shapes).
   std::int64_t numel() const;
   // Copies the tensor as float32, converting F16/BF16/F64. Throws
   // promptlist::Error for integer dtypes.

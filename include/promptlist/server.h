@@ -13,9 +13,12 @@
 //   GET  /...                        files of the web folder, nothing else
 //
 // Every error is a 4xx/5xx with {"error": "..."}; bodies, prompts and n are
-// bounded. Handlers only read shared state, so requests run concurrently.
+// bounded, and so is the time a client may take to send a request or read a
+// reply (ConnectionLimits). Handlers only read shared state, so requests run concurrently.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,6 +27,23 @@
 #include "promptlist/playlist.h"
 
 namespace promptlist {
+
+// How long and how many connections may hold the server
+// (server/bounded_http_server.h has why).
+struct ConnectionLimits {
+  // Connections served at once; more wait for a free worker. A worker is
+  // held at most request_timeout + response_timeout per request (or
+  // keep_alive_timeout between requests), however slow the client.
+  std::size_t workers = 64;
+  int listen_backlog = 1024;  // connections the kernel queues before accept (capped by net.core.somaxconn)
+  // From a request's first byte to the end of its body.
+  std::chrono::milliseconds request_timeout{10000};
+  // From the first byte of a reply to its last.
+  std::chrono::milliseconds response_timeout{30000};
+  // How long an open connection may wait idle for its next request.
+  std::chrono::milliseconds keep_alive_timeout{5000};
+  std::size_t max_requests_per_connection = 100;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -36,6 +56,7 @@ struct ServerOptions {
   // thread pool, shared by concurrent callers, cut playlist throughput 3x and
   // raised p99 7x with 4 clients on 2 cores (bench_server 4 50 0 vs 4 50 1).
   int math_threads = 1;
+  ConnectionLimits connections;
 };
 
 class Server {

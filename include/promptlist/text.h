@@ -31,4 +31,9 @@ std::vector<std::string> word_tokens(std::string_view text);
 // Number of Unicode code points (text must be valid UTF-8).
 std::size_t utf8_length(std::string_view text);
 
+// The longest prefix of text of at most max_bytes that does not end inside a
+// multi-byte sequence: shortening valid UTF-8 for a message keeps it valid
+// (a byte cut would make a JSON reply fail to serialise).
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 }  // namespace promptlist

@@ -9,15 +9,18 @@
 //         24   u32 components (removed principal components), u32 reserved
 //         32   char model_id[96]  (NUL-padded)
 //        128   u64 catalog fingerprint (Catalog::lyrics_fingerprint())
-//        136   u64 checksum: XXH3-64 of every byte from 192 to the end
+//        136   u64 checksum: XXH3-64 of the whole file, this field read as 0
 //        144   u64 file size
+//        152   u64 rows offset, u64 chunks offset, u64 texts offset
 //        192   float components[components][dim]
 //              float rows[count][dim]              (64-byte aligned)
-//              ChunkRecord chunks[count]
+//              ChunkRecord chunks[count]           (8-byte aligned)
 //              char texts[]                        (chunk texts, UTF-8)
 //
-// An index built by another model, truncated, or corrupted is refused with
-// a message saying so. Writes go to a temporary file that replaces the old
+// An index built by another model or an older promptlist (format version 1),
+// truncated, or corrupted is refused with a message saying so; so is one
+// whose offsets or lengths point outside their section or are misaligned,
+// even with a valid checksum. Writes go to a temporary file that replaces the old
 // one only when complete (util/atomic_file.h).
 #pragma once
 

@@ -11,7 +11,11 @@
 namespace promptlist {
 
 struct Catalog::Impl {
-  explicit Impl(const std::string& path);
+  Impl(const std::string& path, CatalogAccess access);
+  // The database for an import; throws if the catalog was opened read-only.
+  SqliteDb& writable_db();
+
+  CatalogAccess access;
   SqliteDb db;
 };
 

@@ -1,6 +1,9 @@
 // The catalog's schema, the song upsert and every read query.
+#include <unistd.h>
 #include <xxhash.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -111,37 +114,92 @@ void load_features(const SqliteDb& db, Song& song) {
 
 namespace {
 // A new catalog's folder is created, as for every other file promptlist writes.
-const std::string& with_parent_folder(const std::string& path) {
+void create_parent_folder(const std::string& path) {
   const auto parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) throw Error(path + ": cannot create folder: " + ec.message());
-  return path;
+}
+
+std::string folder_of(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// SQLite alone would say "unable to open database file" on the first
+// statement (WAL mode creates catalog.db-wal and -shm beside the file).
+void require_writable(const std::string& path) {
+  const std::string folder = folder_of(path);
+  if (::access(folder.c_str(), W_OK) != 0)
+    throw Error(path + ": cannot write the catalog: the folder " + folder + " is not writable (" +
+                std::strerror(errno) + ")");
+  if (std::filesystem::exists(path) && ::access(path.c_str(), W_OK) != 0)
+    throw Error(path + ": cannot write the catalog: the file is not writable (" + std::strerror(errno) + ")");
+}
+
+void require_exists(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw Error(path + ": no catalog here; run 'promptlist import' first");
+}
+
+// The URI parameters of a read-only open: none where SQLite can read the
+// file in place (it then sees a concurrent import's commits); immutable=1
+// where it cannot create the -shm file beside it. That is a folder we cannot
+// write, so we cannot change the file either; only another user writing it
+// while we read it would go unseen.
+std::string read_only_uri_query(const std::string& path) {
+  SqliteDb probe(path, SQLITE_OPEN_READONLY);
+  const int rc = sqlite3_exec(probe.handle(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  return rc == SQLITE_CANTOPEN ? "immutable=1" : "";
+}
+
+SqliteDb open_database(const std::string& path, CatalogAccess access) {
+  if (access == CatalogAccess::read_only) {
+    require_exists(path);
+    const std::string query = read_only_uri_query(path);
+    return SqliteDb(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, query);
+  }
+  create_parent_folder(path);
+  require_writable(path);
+  return SqliteDb(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
+}
+
+// Throws unless db is a catalog this promptlist can read; true when it is
+// empty (a new file).
+bool check_is_catalog(const SqliteDb& db) {
+  SqliteStatement probe(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+  probe.step();
+  if (probe.int64(0) == 0) return true;
+  SqliteStatement has_meta(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  has_meta.step();
+  if (has_meta.int64(0) == 0) throw Error(db.path() + ": not a promptlist catalog (no meta table)");
+  SqliteStatement version(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!version.step()) throw Error(db.path() + ": not a promptlist catalog (no schema version)");
+  int v = std::stoi(version.text(0));
+  if (v > kSchemaVersion)
+    throw Error(db.path() + ": catalog schema version " + std::to_string(v) + " is newer than this promptlist (" +
+                std::to_string(kSchemaVersion) + ")");
+  return false;
 }
 }  // namespace
 
-Catalog::Impl::Impl(const std::string& path)
-    : db(with_parent_folder(path), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX) {
+Catalog::Impl::Impl(const std::string& path, CatalogAccess access)
+    : access(access), db(open_database(path, access)) {
+  if (access == CatalogAccess::read_only) {
+    if (check_is_catalog(db)) throw Error(path + ": the catalog is empty; run 'promptlist import' first");
+    return;
+  }
   // WAL: readers (the server) never block on an import, and a crash mid-import
   // leaves the last committed state.
   db.exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-  SqliteStatement probe(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-  probe.step();
-  const bool fresh = probe.int64(0) == 0;
-  if (!fresh) {
-    SqliteStatement has_meta(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
-    has_meta.step();
-    if (has_meta.int64(0) == 0) throw Error(path + ": not a promptlist catalog (no meta table)");
-    SqliteStatement version(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!version.step()) throw Error(path + ": not a promptlist catalog (no schema version)");
-    int v = std::stoi(version.text(0));
-    if (v > kSchemaVersion)
-      throw Error(path + ": catalog schema version " + std::to_string(v) + " is newer than this promptlist (" +
-                  std::to_string(kSchemaVersion) + ")");
-  }
+  check_is_catalog(db);
   create_schema(db);
   db.exec(("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) +
            "')").c_str());
+}
+
+SqliteDb& Catalog::Impl::writable_db() {
+  if (access == CatalogAccess::read_only) throw Error(db.path() + ": the catalog was opened read-only; cannot import");
+  return db;
 }
 
 bool upsert_song(SqliteDb& db, const Song& song) {
@@ -255,7 +313,7 @@ void ImportLines::finish() {
   if (options_.progress) options_.progress(total_, total_);
 }
 
-Catalog::Catalog(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
+Catalog::Catalog(const std::string& path, CatalogAccess access) : impl_(std::make_unique<Impl>(path, access)) {}
 Catalog::~Catalog() = default;
 
 const std::string& Catalog::path() const { return impl_->db.path(); }

@@ -163,7 +163,7 @@ ImportReport Catalog::import_features_csv(const std::string& file, const ImportO
   CsvCollector collector;
   std::optional<ColumnMap> cols;
   std::size_t header_fields = 0;
-  SqliteTransaction tx(impl_->db);
+  SqliteTransaction tx(impl_->writable_db());
 
   auto process_records = [&] {
     for (auto& [line, record] : collector.records) {

@@ -103,7 +103,7 @@ ImportReport Catalog::import_lyrics_jsonl(const std::string& file, const ImportO
   report.file = file;
   ImportLines lines(file, options);
   ImportProblems problems(report, options);
-  SqliteTransaction tx(impl_->db);
+  SqliteTransaction tx(impl_->writable_db());
   std::string line;
   while (lines.next(line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();

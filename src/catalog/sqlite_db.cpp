@@ -1,11 +1,35 @@
 #include "catalog/sqlite_db.h"
 
+#include <cstdio>
+
 #include "promptlist/error.h"
 
 namespace promptlist {
 
-SqliteDb::SqliteDb(const std::string& path, int flags) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+namespace {
+
+// path as a file: URI (sqlite.org/uri.html): '?', '#' and '%' would start
+// the query, the fragment or an escape.
+std::string file_uri(const std::string& path, const std::string& query) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      uri += escaped;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+}  // namespace
+
+SqliteDb::SqliteDb(const std::string& path, int flags, const std::string& uri_query) : path_(path) {
+  const std::string name = uri_query.empty() ? path : file_uri(path, uri_query);
+  if (!uri_query.empty()) flags |= SQLITE_OPEN_URI;
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;

@@ -14,7 +14,9 @@ namespace promptlist {
 
 class SqliteDb {
  public:
-  SqliteDb(const std::string& path, int flags);
+  // uri_query, when given ("immutable=1"), opens path as a file: URI with
+  // those parameters; messages name path either way.
+  SqliteDb(const std::string& path, int flags, const std::string& uri_query = {});
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;

@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "promptlist/text.h"
+
 namespace promptlist {
 
 namespace {
@@ -25,12 +27,21 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string shorten(const std::string& s) { return s.size() > 40 ? s.substr(0, 40) + "..." : s; }
+// Pieces of the text are quoted in notes, which go into JSON: a cut must
+// not split a character.
+std::string shorten(const std::string& s) { return s.size() > 40 ? std::string(utf8_prefix(s, 40)) + "..." : s; }
 
 }  // namespace
 
 FeatureTarget parse_feature_text(std::string_view text, double confidence) {
   FeatureTarget target;
+  // Notes quote the text and must stay valid JSON; a generator that writes
+  // broken UTF-8 (a bad vocabulary, a byte-level cut) wrote nothing usable.
+  if (const auto bad = find_invalid_utf8(text)) {
+    target.notes.push_back("ignored what the generator wrote: it is not valid UTF-8 (byte " + std::to_string(*bad) +
+                           ")");
+    return target;
+  }
   std::set<Feature> seen;
   // Split on commas; each piece should be `name: value`.
   std::size_t start = 0;

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <numeric>
+#include <optional>
 
 #include "promptlist/error.h"
 #include "util/atomic_file.h"
@@ -26,9 +28,12 @@ static_assert(sizeof(ChunkRecord) == 32);
 namespace {
 
 constexpr char kMagic[8] = {'P', 'L', 'V', 'I', 'N', 'D', 'E', 'X'};
-constexpr std::uint32_t kVersion = 1;
+// 2: the checksum covers the header, which also names where each section
+// starts (version 1 files had neither and are refused).
+constexpr std::uint32_t kVersion = 2;
 constexpr std::size_t kHeaderSize = 192;
 constexpr std::size_t kModelIdSize = 96;
+constexpr std::size_t kRowsAlignment = 64;  // a cache line: rows are what every query reads
 
 struct Header {
   char magic[8];
@@ -41,11 +46,66 @@ struct Header {
   std::uint64_t fingerprint;
   std::uint64_t checksum;
   std::uint64_t file_size;
+  std::uint64_t rows_offset;
+  std::uint64_t records_offset;
+  std::uint64_t texts_offset;
 };
 static_assert(sizeof(Header) <= kHeaderSize);
 static_assert(offsetof(Header, fingerprint) == 128);
+static_assert(offsetof(Header, rows_offset) == 152);
 
 std::size_t aligned(std::size_t n, std::size_t a) { return (n + a - 1) / a * a; }
+
+// XXH3-64 of the whole file as if the checksum field were zero, so a flipped
+// header byte (a count, an offset) is caught like a flipped vector byte.
+std::uint64_t file_checksum(const std::uint8_t* file, std::size_t size) {
+  std::uint8_t header[kHeaderSize];
+  std::memcpy(header, file, kHeaderSize);
+  std::memset(header + offsetof(Header, checksum), 0, sizeof(Header::checksum));
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+  if (!state) throw std::bad_alloc();
+  XXH3_64bits_reset(state.get());
+  XXH3_64bits_update(state.get(), header, kHeaderSize);
+  XXH3_64bits_update(state.get(), file + kHeaderSize, size - kHeaderSize);
+  return XXH3_64bits_digest(state.get());
+}
+
+// memcpy's pointers must be valid even for 0 bytes, and an empty vector's
+// data() may be null (an index with no components or no chunks).
+void copy_bytes(std::uint8_t* to, const void* from, std::size_t bytes) {
+  if (bytes) std::memcpy(to, from, bytes);
+}
+
+// a * b for sizes read from a file, which may be crafted to wrap.
+std::optional<std::uint64_t> checked_mul(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+  return r;
+}
+
+// Whether bytes [offset, offset + length) lie within [0, limit), without
+// computing a sum that could wrap.
+bool fits(std::uint64_t offset, std::uint64_t length, std::uint64_t limit) {
+  return offset <= limit && length <= limit - offset;
+}
+
+// What is wrong with the sections the header points at, if anything: each
+// must be aligned for its type (the file is mapped at a page boundary, so an
+// offset's alignment is the pointer's), inside the file and after the one
+// before it.
+std::optional<std::string> layout_problem(const Header& h, std::uint64_t file_size) {
+  if (h.rows_offset % kRowsAlignment != 0 || h.records_offset % alignof(ChunkRecord) != 0)
+    return "index header is corrupted (misaligned section: rows at byte " + std::to_string(h.rows_offset) +
+           ", chunk table at byte " + std::to_string(h.records_offset) + ")";
+  const auto comp_bytes = checked_mul(std::uint64_t{h.components} * h.dim, sizeof(float));
+  const auto row_bytes = checked_mul(h.count, std::uint64_t{h.dim} * sizeof(float));
+  const auto record_bytes = checked_mul(h.count, sizeof(ChunkRecord));
+  if (!comp_bytes || !row_bytes || !record_bytes || !fits(kHeaderSize, *comp_bytes, h.rows_offset) ||
+      !fits(h.rows_offset, *row_bytes, h.records_offset) || !fits(h.records_offset, *record_bytes, h.texts_offset) ||
+      h.texts_offset > file_size)
+    return std::string("index header is corrupted (sections overlap or lie outside the file)");
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -61,6 +121,7 @@ void VerseIndex::write(const std::string& path, const IndexContents& c) {
   std::string texts;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& ch = c.chunks[i];
+    if (ch.text.size() > UINT32_MAX) throw Error(path + ": a verse chunk of " + std::to_string(ch.text.size()) + " bytes is too long");
     records[i] = {ch.song_key, ch.verse, ch.line_begin, ch.line_end, static_cast<std::uint32_t>(ch.text.size()),
                   texts.size()};
     texts += ch.text;
@@ -69,15 +130,15 @@ void VerseIndex::write(const std::string& path, const IndexContents& c) {
   // Body bytes are laid out in a buffer first so the checksum can go into
   // the header before anything reaches the disk.
   const std::size_t comp_bytes = c.components.size() * sizeof(float);
-  const std::size_t rows_at = aligned(kHeaderSize + comp_bytes, 64);
-  const std::size_t records_at = rows_at + c.vectors.size() * sizeof(float);
+  const std::size_t rows_at = aligned(kHeaderSize + comp_bytes, kRowsAlignment);
+  const std::size_t records_at = aligned(rows_at + c.vectors.size() * sizeof(float), alignof(ChunkRecord));
   const std::size_t texts_at = records_at + n * sizeof(ChunkRecord);
   const std::size_t file_size = texts_at + texts.size();
   std::vector<std::uint8_t> buf(file_size, 0);
-  std::memcpy(buf.data() + kHeaderSize, c.components.data(), comp_bytes);
-  std::memcpy(buf.data() + rows_at, c.vectors.data(), c.vectors.size() * sizeof(float));
-  std::memcpy(buf.data() + records_at, records.data(), n * sizeof(ChunkRecord));
-  std::memcpy(buf.data() + texts_at, texts.data(), texts.size());
+  copy_bytes(buf.data() + kHeaderSize, c.components.data(), comp_bytes);
+  copy_bytes(buf.data() + rows_at, c.vectors.data(), c.vectors.size() * sizeof(float));
+  copy_bytes(buf.data() + records_at, records.data(), n * sizeof(ChunkRecord));
+  copy_bytes(buf.data() + texts_at, texts.data(), texts.size());
 
   Header h{};
   std::memcpy(h.magic, kMagic, 8);
@@ -88,7 +149,11 @@ void VerseIndex::write(const std::string& path, const IndexContents& c) {
   std::memcpy(h.model_id, c.model_id.data(), c.model_id.size());
   h.fingerprint = c.catalog_fingerprint;
   h.file_size = file_size;
-  h.checksum = XXH3_64bits(buf.data() + kHeaderSize, file_size - kHeaderSize);
+  h.rows_offset = rows_at;
+  h.records_offset = records_at;
+  h.texts_offset = texts_at;
+  std::memcpy(buf.data(), &h, sizeof h);
+  h.checksum = file_checksum(buf.data(), buf.size());
   std::memcpy(buf.data(), &h, sizeof h);
 
   AtomicFile out(path);
@@ -105,12 +170,16 @@ VerseIndex::VerseIndex(const std::string& path, const std::string& expected_mode
   Header h;
   std::memcpy(&h, file_.data(), sizeof h);
   if (std::memcmp(h.magic, kMagic, 8) != 0) throw bad("not a promptlist index (bad magic)");
+  if (h.version < kVersion)
+    throw bad("index format version " + std::to_string(h.version) + " is from an older promptlist (this one reads " +
+              std::to_string(kVersion) + ")");
   if (h.version != kVersion)
     throw bad("index format version " + std::to_string(h.version) + " is not supported (expected " +
               std::to_string(kVersion) + ")");
   if (h.file_size != size)
     throw bad("index is truncated or has trailing bytes (" + std::to_string(size) + " bytes, header says " +
               std::to_string(h.file_size) + ")");
+  if (file_checksum(file_.data(), size) != h.checksum) throw bad("index is corrupted (checksum mismatch)");
   h.model_id[kModelIdSize - 1] = '\0';
   model_id_ = h.model_id;
   if (!expected_model_id.empty() && model_id_ != expected_model_id)
@@ -120,22 +189,16 @@ VerseIndex::VerseIndex(const std::string& path, const std::string& expected_mode
   n_components_ = h.components;
   fingerprint_ = h.fingerprint;
   if (dim_ == 0 || dim_ > 65536 || count_ > (1ull << 32) || n_components_ > dim_) throw bad("index header is corrupted");
-  const std::size_t comp_bytes = n_components_ * dim_ * sizeof(float);
-  const std::size_t rows_at = aligned(kHeaderSize + comp_bytes, 64);
-  const std::size_t records_at = rows_at + count_ * dim_ * sizeof(float);
-  const std::size_t texts_at = records_at + count_ * sizeof(ChunkRecord);
-  if (texts_at > size) throw bad("index is truncated");
-  if (XXH3_64bits(file_.data() + kHeaderSize, size - kHeaderSize) != h.checksum)
-    throw bad("index is corrupted (checksum mismatch)");
+  if (const auto why = layout_problem(h, size)) throw bad(*why);
   components_ = reinterpret_cast<const float*>(file_.data() + kHeaderSize);
-  rows_ = reinterpret_cast<const float*>(file_.data() + rows_at);
-  records_ = reinterpret_cast<const ChunkRecord*>(file_.data() + records_at);
-  texts_ = reinterpret_cast<const char*>(file_.data() + texts_at);
-  texts_size_ = size - texts_at;
+  rows_ = reinterpret_cast<const float*>(file_.data() + h.rows_offset);
+  records_ = reinterpret_cast<const ChunkRecord*>(file_.data() + h.records_offset);
+  texts_ = reinterpret_cast<const char*>(file_.data() + h.texts_offset);
+  texts_size_ = size - h.texts_offset;
   for (std::size_t i = 0; i < count_; ++i)
-    if (records_[i].text_offset + records_[i].text_len > texts_size_ ||
+    if (!fits(records_[i].text_offset, records_[i].text_len, texts_size_) ||
         records_[i].line_end < records_[i].line_begin)
-      throw bad("index chunk table is corrupted");
+      throw bad("index chunk table is corrupted (chunk " + std::to_string(i) + ")");
 }
 
 std::string_view VerseIndex::chunk_text(std::size_t i) const {

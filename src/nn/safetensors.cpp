@@ -1,7 +1,9 @@
 #include "promptlist/safetensors.h"
 
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "promptlist/error.h"
 #include "promptlist/mapped_file.h"
@@ -49,6 +51,18 @@ float half_to_float(std::uint16_t h) {
   return f;
 }
 
+// The product of a shape's dimensions, or nullopt when a dimension is
+// negative or the product does not fit in 64 bits: shapes come from the
+// file, and [4, 2^62] would otherwise wrap to 0 elements.
+std::optional<std::uint64_t> element_count(const std::vector<std::int64_t>& shape) {
+  std::uint64_t n = 1;
+  for (const auto d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, static_cast<std::uint64_t>(d), &n)) return std::nullopt;
+  return n;
+}
+
+std::string shape_text(const nlohmann::json& shape) { return shape.dump().substr(0, 80); }
+
 }  // namespace
 
 const char* dtype_name(DType d) {
@@ -64,14 +78,16 @@ std::size_t dtype_size(DType d) {
 }
 
 std::int64_t TensorView::numel() const {
-  std::int64_t n = 1;
-  for (auto s : shape) n *= s;
-  return n;
+  const auto n = element_count(shape);
+  if (!n || *n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    throw Error("tensor '" + name + "': its shape has more elements than fit in 64 bits");
+  return static_cast<std::int64_t>(*n);
 }
 
 std::vector<float> TensorView::to_f32() const {
   const std::size_t n = static_cast<std::size_t>(numel());
   std::vector<float> out(n);
+  if (n == 0) return out;  // an empty vector's data() may be null, which memcpy must not get
   switch (dtype) {
     case DType::F32:
       std::memcpy(out.data(), data, n * 4);
@@ -147,21 +163,23 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
       }
     if (!known) throw bad("unsupported dtype '" + dtype + "'");
     if (!t["shape"].is_array()) throw bad("shape is not a list");
-    std::uint64_t numel = 1;
     for (const auto& d : t["shape"]) {
       if (!d.is_number_integer() || d.get<std::int64_t>() < 0) throw bad("shape has a bad dimension");
       view.shape.push_back(d.get<std::int64_t>());
-      numel *= static_cast<std::uint64_t>(view.shape.back());
-      if (numel > (1ull << 40)) throw bad("shape is too large");
     }
+    // A tensor is at most 2^40 elements (8 TiB of F64), so the byte size
+    // below cannot overflow either.
+    const auto numel = element_count(view.shape);
+    if (!numel || *numel > (1ull << 40)) throw bad("shape " + shape_text(t["shape"]) + " is too large");
+    const std::uint64_t expected_bytes = *numel * dtype_size(view.dtype);
     const auto& off = t["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
       throw bad("data_offsets must be two non-negative integers");
     const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
     if (begin > end || end > data_size) throw bad("data_offsets point outside the file (truncated download?)");
-    if (end - begin != numel * dtype_size(view.dtype))
+    if (end - begin != expected_bytes)
       throw bad("byte size " + std::to_string(end - begin) + " does not match shape and dtype (" +
-                std::to_string(numel * dtype_size(view.dtype)) + " expected)");
+                std::to_string(expected_bytes) + " expected)");
     view.data = base + begin;
     view.nbytes = end - begin;
     tensors_.emplace(name, std::move(view));

@@ -4,7 +4,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 #include "promptlist/playlist_export.h"
 #include "promptlist/text.h"
 #include "promptlist/verse_chunker.h"
+#include "server/bounded_http_server.h"
 
 namespace promptlist {
 
@@ -22,7 +25,7 @@ struct Server::Impl {
   PlaylistSources sources;
   const CatalogMap* map;
   ServerOptions options;
-  httplib::Server http;
+  BoundedHttpServer http;
   int port = 0;
   // cpp-httplib's stop() acts only once its accept loop runs, so a stop()
   // that comes between listen() being called and the loop starting was
@@ -38,9 +41,23 @@ struct Server::Impl {
     using Error::Error;
   };
 
+  // Invalid UTF-8 is refused before a handler runs (check_parameters_are_utf8), so
+  // `replace` only guards a reply against a bug elsewhere: a stray byte
+  // becomes U+FFFD instead of a type_error that turns the answer into a 500.
   static void reply(httplib::Response& res, int status, const json& body) {
     res.status = status;
-    res.set_content(body.dump(), "application/json; charset=utf-8");
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+  }
+
+  // Parameters end up in JSON replies (the id of a song that is not there,
+  // a format that is unknown), and JSON text must be UTF-8.
+  static void check_parameters_are_utf8(const httplib::Request& req) {
+    for (const auto& [name, value] : req.params) {
+      if (find_invalid_utf8(name)) throw BadRequest("a request parameter's name is not valid UTF-8");
+      if (const auto bad = find_invalid_utf8(value))
+        throw BadRequest("request parameter '" + std::string(utf8_prefix(name, 40)) + "' is not valid UTF-8 (byte " +
+                         std::to_string(*bad) + ")");
+    }
   }
 
   PlaylistRequest parse_request(const std::string& body) const {
@@ -78,7 +95,7 @@ struct Server::Impl {
         if (!j["features"].is_object()) throw BadRequest("features must be an object of name: value");
         for (auto it = j["features"].begin(); it != j["features"].end(); ++it) {
           const auto f = feature_by_name(it.key());
-          if (!f) throw BadRequest("unknown feature '" + it.key().substr(0, 40) + "'");
+          if (!f) throw BadRequest("unknown feature '" + std::string(utf8_prefix(it.key(), 40)) + "'");
           const double v = it->get<double>();
           const auto& spec = feature_spec(*f);
           if (!(v >= spec.target_min && v <= spec.target_max))
@@ -140,10 +157,12 @@ struct Server::Impl {
             {"license", s.license}};
   }
 
-  // Runs a handler, turning errors into JSON replies.
+  // Runs a handler on a request whose parameters are valid UTF-8, turning
+  // errors into JSON replies.
   template <typename F>
-  void guarded(httplib::Response& res, F&& handler) const {
+  void guarded(const httplib::Request& req, httplib::Response& res, F&& handler) const {
     try {
+      check_parameters_are_utf8(req);
       handler();
     } catch (const BadRequest& e) {
       reply(res, 400, {{"error", e.what()}});
@@ -157,6 +176,7 @@ struct Server::Impl {
   }
 
   void routes() {
+    http.set_limits(options.connections);
     http.set_payload_max_length(options.max_body_bytes);
     // Small JSON replies: without TCP_NODELAY, Nagle's algorithm and delayed
     // ACKs add ~40 ms to every keep-alive request.
@@ -176,19 +196,19 @@ struct Server::Impl {
              {"limits", {{"prompt_chars", kMaxPromptChars}, {"n", kMaxPlaylistSize}, {"body_bytes", options.max_body_bytes}}}});
     });
     http.Post("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] { reply(res, 200, playlist_json(make_playlist(sources, parse_request(req.body)))); });
+      guarded(req, res, [&] { reply(res, 200, playlist_json(make_playlist(sources, parse_request(req.body)))); });
     });
     http.Get("/api/song", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] {
+      guarded(req, res, [&] {
         const std::string id = req.get_param_value("id");
         if (id.empty()) throw BadRequest("give the song as ?id=...");
         const auto song = sources.catalog->find(id);
-        if (!song) return reply(res, 404, {{"error", "no song with id '" + id.substr(0, 200) + "'"}});
+        if (!song) return reply(res, 404, {{"error", "no song with id '" + std::string(utf8_prefix(id, 200)) + "'"}});
         reply(res, 200, song_json(*song));
       });
     });
     http.Get("/api/features", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] {
+      guarded(req, res, [&] {
         if (!sources.predictor) return reply(res, 404, {{"error", "this catalog has no audio features to predict"}});
         PlaylistRequest r;
         r.prompt = req.get_param_value("prompt");
@@ -206,7 +226,7 @@ struct Server::Impl {
       reply(res, 200, {{"songs", songs}});
     });
     http.Post("/api/export", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] {
+      guarded(req, res, [&] {
         const ExportFormat format = [&] {
           try {
             return export_format_from_string(req.get_param_value("format"));
@@ -243,10 +263,13 @@ struct Server::Impl {
     };
     for (const char* path : {"/api/playlist", "/api/export"}) http.Get(path, wrong_method("POST"));
     for (const char* path : {"/api/health", "/api/song", "/api/features", "/api/map"}) http.Post(path, wrong_method("GET"));
+    // cpp-httplib calls this for every status >= 400, also after a handler
+    // replied: its message ("no song with id ...") must stand.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
       if (res.status == 404 && req.path.rfind("/api/", 0) == 0) reply(res, 404, {{"error", "no such endpoint"}});
       else if (res.status == 413) reply(res, 413, {{"error", "request body is too large"}});
-      else if (res.body.empty()) res.set_content(std::to_string(res.status) + "\n", "text/plain");
+      else res.set_content(std::to_string(res.status) + "\n", "text/plain");
     });
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
   }
@@ -269,6 +292,8 @@ void Server::bind() {
   impl_->port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
   if (impl_->port <= 0)
     throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use, or not this machine's)");
+  if (!impl_->http.raise_listen_backlog())
+    throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + std::strerror(errno));
 }
 
 int Server::bound_port() const { return impl_->port; }

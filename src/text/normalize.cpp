@@ -30,6 +30,14 @@ std::size_t utf8_length(std::string_view text) {
   return n;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  // Back up over continuation bytes (10xxxxxx) to the start of the cut sequence.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 namespace {
 
 // Typographic apostrophes and quotes become ASCII so "don’t" == "don't".

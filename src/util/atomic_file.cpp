@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "promptlist/error.h"
+#include "util/abandoned_files.h"
 
 namespace promptlist {
 
@@ -25,6 +26,10 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     std::filesystem::create_directories(p.parent_path(), ec);
     if (ec) throw Error(path_ + ": cannot create folder: " + ec.message());
   }
+  // A writer killed before commit() (kill -9 mid-index) could not remove
+  // its temporary: the next write of the same file does.
+  const std::string tmp_prefix = p.filename().string() + ".tmp-";
+  remove_abandoned(p.parent_path(), tmp_prefix);
   tmp_path_ = path_ + ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(tmp_path_.c_str(), "wb");
   if (!file_) throw Error(io_error("cannot create", tmp_path_));

@@ -3,8 +3,9 @@
 //
 // Bytes go to "<path>.tmp-<pid>" in the same folder; commit() flushes them to
 // disk (fsync), renames over <path> and syncs the folder. If commit() is never
-// reached (error, exception, crash) the temporary file is removed and <path>
-// is untouched.
+// reached (error, exception) the temporary file is removed and <path> is
+// untouched. A process killed outright leaves its temporary behind; the next
+// AtomicFile for the same path removes it (util/abandoned_files.h).
 #pragma once
 
 #include <cstddef>

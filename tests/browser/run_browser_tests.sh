@@ -10,7 +10,18 @@ work=$(mktemp -d)
 glove="${PROMPTLIST_GLOVE:-${PROMPTLIST_HOME:-$HOME/.local/share/promptlist}/models/glove-6b-100d.plwv}"
 export PROMPTLIST_HOME="$work/home" PROMPTLIST_GLOVE="$glove"
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  local status=$?
+  # Whatever failed (the server at start, a test against it), the server's
+  # own messages say why.
+  if [ "$status" -ne 0 ] && [ -s "$work/serve.log" ]; then
+    echo "--- promptlist serve's output ---" >&2
+    cat "$work/serve.log" >&2
+  fi
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 head -n 300 "$data/lyrics/songs.jsonl" > "$work/songs.jsonl"
@@ -21,9 +32,12 @@ head -n 3000 "$data/features/spotify_songs.csv" > "$work/features.csv"
 server=$!
 for _ in $(seq 1 100); do
   grep -q "serving http" "$work/serve.log" 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || break  # it exited: no use waiting
   sleep 0.1
 done
-url=$(grep -o "http://127.0.0.1:[0-9]*/" "$work/serve.log")
-[ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+# '|| true': under set -e a grep that finds nothing would end the script
+# here, before it says why.
+url=$(grep -o "http://127.0.0.1:[0-9]*/" "$work/serve.log" || true)
+[ -n "$url" ] || { echo "promptlist serve did not start" >&2; exit 1; }
 cd "$here/../.."
 node "$here/browser_test.mjs" "$url" "$artifacts"

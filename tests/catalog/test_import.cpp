@@ -1,8 +1,17 @@
 // Catalog import: real formats, real edge cases, and the promise that a bad
 // file changes nothing unless --skip-bad is asked for.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <functional>
 
 #include "promptlist/catalog.h"
 #include "promptlist/error.h"
@@ -32,6 +41,51 @@ struct ImportTest : ::testing::Test {
     return test::write_file(dir / name, text).string();
   }
 };
+
+// Makes dir read-only for this process alone. Root ignores file modes, so
+// for root: a read-only bind mount of dir in a private mount namespace.
+// Returns why not, or "" when done.
+std::string make_read_only(const fs::path& dir) {
+  if (::geteuid() != 0) return ::chmod(dir.c_str(), 0555) == 0 ? "" : std::strerror(errno);
+  if (::unshare(CLONE_NEWNS) != 0) return std::string("unshare: ") + std::strerror(errno);
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+      ::mount(dir.c_str(), dir.c_str(), nullptr, MS_BIND, nullptr) != 0 ||
+      ::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
+    return std::string("mount: ") + std::strerror(errno);
+  return "";
+}
+
+// Runs check in a child process for which dir is read-only; returns what it
+// reports: "" when it passed, "SKIP: ..." when dir could not be made so.
+std::string in_read_only_folder(const fs::path& dir, const std::function<std::string()>& check) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return std::string("pipe: ") + std::strerror(errno);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    std::string report = make_read_only(dir);
+    if (!report.empty()) report = "SKIP: cannot make " + dir.string() + " read-only (" + report + ")";
+    else if (const int fd = ::open((dir / "probe").c_str(), O_CREAT | O_WRONLY, 0644); fd >= 0)
+      report = "SKIP: " + dir.string() + " is still writable";
+    else {
+      try {
+        report = check();
+      } catch (const std::exception& e) {
+        report = std::string("threw: ") + e.what();
+      }
+    }
+    [[maybe_unused]] const auto written = ::write(pipe_fds[1], report.data(), report.size());
+    ::_exit(0);  // never run the rest of the tests in the child
+  }
+  ::close(pipe_fds[1]);
+  std::string report;
+  char buf[512];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) report.append(buf, static_cast<std::size_t>(n));
+  ::close(pipe_fds[0]);
+  ::waitpid(child, nullptr, 0);
+  ::chmod(dir.c_str(), 0755);
+  return report;
+}
 
 }  // namespace
 
@@ -190,4 +244,60 @@ TEST_F(ImportTest, ShippedDataImportsWithReportedSkips) {
   EXPECT_EQ(again.inserted, 0u);
   EXPECT_EQ(catalog->stats().songs, before);
   EXPECT_GT(catalog->stats().playlists, 400u);
+}
+
+TEST(CatalogAccess, ReadOnlyOpenWorksInAFolderThatCannotBeWritten) {
+  const fs::path dir = test::scratch_dir("readonly_home");
+  const std::string path = (dir / "catalog.db").string();
+  const std::string more = test::write_file(test::scratch_dir("readonly_input") / "more.jsonl", std::string(kSongB) + "\n");
+  {
+    Catalog catalog(path);
+    catalog.import_lyrics_jsonl(test::write_file(dir / "a.jsonl", std::string(kSongA) + "\n").string());
+  }
+  // Closing the last connection removed the WAL files, and a read-only
+  // folder cannot have them created again: the case that failed with
+  // "unable to open database file".
+  ASSERT_FALSE(fs::exists(path + "-shm"));
+  std::uint64_t fingerprint = 0;
+  {
+    Catalog in_place(path, CatalogAccess::read_only);  // a writable folder: read in place
+    EXPECT_EQ(in_place.stats().songs, 1u);
+    fingerprint = in_place.lyrics_fingerprint();
+  }
+
+  const std::string report = in_read_only_folder(dir, [&]() -> std::string {
+    Catalog catalog(path, CatalogAccess::read_only);
+    if (catalog.stats().songs != 1) return "stats() counted " + std::to_string(catalog.stats().songs) + " songs";
+    const auto a = catalog.find("t/a");
+    if (!a || a->title != "Song A") return "find() did not find t/a";
+    if (catalog.lyrics_fingerprint() != fingerprint) return "the fingerprint differs";
+    try {
+      catalog.import_lyrics_jsonl(more);
+      return "a read-only catalog imported";
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("read-only") == std::string::npos) return std::string("import: ") + e.what();
+    }
+    try {
+      Catalog writable(path);
+      return "a read-write open of a read-only folder succeeded";
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("is not writable") == std::string::npos) return std::string("read-write open: ") + e.what();
+    }
+    return "";
+  });
+  if (report.starts_with("SKIP")) GTEST_SKIP() << report;
+  EXPECT_EQ(report, "");
+}
+
+TEST(CatalogAccess, ReadOnlyOpenOfAMissingOrForeignFileSaysSo) {
+  const fs::path dir = test::scratch_dir("readonly_missing");
+  try {
+    Catalog catalog((dir / "catalog.db").string(), CatalogAccess::read_only);
+    ADD_FAILURE() << "a missing catalog was opened";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no catalog here"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "catalog.db"));  // and none was created
+  const auto foreign = test::write_file(dir / "notes.db", "not a database, just text").string();
+  EXPECT_THROW(Catalog(foreign, CatalogAccess::read_only), Error);
 }

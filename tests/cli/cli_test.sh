@@ -26,6 +26,23 @@ check "generate --json gives n distinct songs" bash -c "
 check "generate prints a table" bash -c "'$bin' generate 'the sea' -n 3 | grep -q '^ 3\. '"
 check "song shows lyrics" bash -c "id=\$(python3 -c \"import json; print(json.load(open('$work/p.json'))['songs'][0]['id'])\") && '$bin' song \"\$id\" | grep -q ."
 
+# A read-only home (a read-only mount; root ignores file modes, so a
+# read-only bind in a private mount namespace, where one may be made):
+# commands that only read work, an import says the folder is not writable.
+read_only_home() {  # read_only_home COMMAND...: COMMAND sees $PROMPTLIST_HOME read-only
+  unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"' \
+    sh "$PROMPTLIST_HOME" "$@"
+}
+export -f read_only_home
+if read_only_home sh -c "! touch '$PROMPTLIST_HOME/.probe'" 2> /dev/null; then
+  check "generate on a read-only home" bash -c "read_only_home '$bin' generate 'the sea' -n 3 | grep -q '^ 3\. '"
+  check "info on a read-only home" bash -c "read_only_home '$bin' info | grep -q '300 with lyrics'"
+  check "import on a read-only home says why not" bash -c "
+    ! read_only_home '$bin' import '$work/songs.jsonl' 2> '$work/err' && grep -q 'is not writable' '$work/err'"
+else
+  echo "skipped: the read-only home checks (no private mount namespace here)"
+fi
+
 # A sentence-transformers folder (the reference's tiny BERT) end to end.
 ref="$(dirname "$data")/reference"
 check "index --model" bash -c "'$bin' index --model '$ref/bert-tiny' | grep -q 'st:bert-tiny/'"

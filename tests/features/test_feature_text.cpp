@@ -28,6 +28,21 @@ TEST(FeatureText, ReadsTheSeedCardsForm) {
   EXPECT_EQ(t[Feature::energy]->source, TargetSource::predicted);
 }
 
+TEST(FeatureText, TextThatIsNotUtf8IsUnreadableNotAJsonCrash) {
+  for (const std::string text : {"\"energy\": 0.5, \"x\xFF\": 1", "\"en\xC0\xAFergy\": 0.5", "\"energy\": 0.5 \xED\xA0\x80",
+                                 "\"energy\": 0.5, \"\xE2\x82"}) {
+    FeatureTarget t;
+    ASSERT_NO_THROW(t = parse_feature_text(text)) << text;
+    EXPECT_FALSE(t[Feature::energy]) << text;
+    EXPECT_TRUE(noted(t, "not valid UTF-8")) << text;
+    EXPECT_NO_THROW(to_json(t).dump()) << text;
+  }
+  // Valid text quoted in a note is shortened at a character boundary.
+  const auto long_name = parse_feature_text("\"" + std::string(39, 'x') + "\xE2\x99\xAA\": 1");
+  EXPECT_TRUE(noted(long_name, "unknown feature"));
+  EXPECT_NO_THROW(to_json(long_name).dump());
+}
+
 TEST(FeatureText, AcceptsBracesAndLooseQuoting) {
   auto t = parse_feature_text(R"({"acousticness": 0.8, energy: 0.2, 'tempo': 92.5})");
   EXPECT_DOUBLE_EQ(t[Feature::acousticness]->value, 0.8);

@@ -172,6 +172,44 @@ TEST(ServerApi, BadRequestsGet4xxWithAJsonError) {
   EXPECT_EQ(post("/api/map", "{}")->status, 405);
 }
 
+TEST(ServerApi, ParametersThatAreNotUtf8Get400NamingTheParameter) {
+  // Raw request lines: the bytes reach the server exactly as written.
+  const auto send = [](const char* method, const std::string& path) {
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    if (req.method == "POST") req.body = R"({"prompt": "the sea"})";
+    return client().send(req);
+  };
+  struct Case {
+    const char* method;
+    std::string path;
+    std::string error;
+  };
+  const Case cases[] = {
+      {"GET", "/api/song?id=%FF", "parameter 'id' is not valid UTF-8"},
+      {"GET", "/api/song?id=%C0%AF", "parameter 'id' is not valid UTF-8"},     // overlong '/'
+      {"GET", "/api/song?id=%ED%A0%80", "parameter 'id' is not valid UTF-8"},  // surrogate
+      {"GET", "/api/song?id=%E2%82", "parameter 'id' is not valid UTF-8"},     // cut short
+      {"GET", "/api/features?prompt=sea%FF", "parameter 'prompt' is not valid UTF-8"},
+      {"POST", "/api/export?format=%FF", "parameter 'format' is not valid UTF-8"},
+      {"GET", "/api/song?id=x&%FF=1", "parameter's name is not valid UTF-8"},
+  };
+  for (const auto& c : cases) {
+    auto r = send(c.method, c.path);
+    ASSERT_TRUE(r) << c.path;
+    EXPECT_EQ(r->status, 400) << c.path << " -> " << r->body;
+    EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find(c.error), std::string::npos)
+        << c.path << " -> " << r->body;
+  }
+  // A long id is shortened for the message at a character boundary, never
+  // inside the 3-byte \u266A.
+  auto r = send("GET", "/api/song?id=" + std::string(199, 'a') + "%E2%99%AA");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404) << r->body;
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("no song with id"), std::string::npos) << r->body;
+}
+
 TEST(ServerApi, ServesTheWebFolderAndNothingOutsideIt) {
   auto page = client().Get("/");
   ASSERT_TRUE(page);

@@ -1,11 +1,20 @@
 // Starting and stopping a server: a stop() is never lost, whenever it comes.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "promptlist/server.h"
 #include "test_support.h"
@@ -23,7 +32,120 @@ void join_or_die(std::thread& t, const char* what) {
   }
 }
 
+// A non-blocking TCP connection to 127.0.0.1:port, connecting.
+int connect_nonblocking(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  return fd;
+}
+
+// Whether the connection on fd is established by the deadline.
+bool connected_by(int fd, std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  pollfd p{fd, POLLOUT, 0};
+  if (::poll(&p, 1, static_cast<int>(std::max<long>(0, left.count()))) != 1) return false;
+  int error = 0;
+  socklen_t len = sizeof error;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
+}
+
+// Whether the server closed fd (EOF, reset, or an error reply) by the deadline.
+bool closed_by_server_before(int fd, std::chrono::steady_clock::time_point deadline) {
+  char buf[512];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 20) == 1) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return true;
+    }
+  }
+  return false;
+}
+
+struct ServingThread {
+  Server& server;
+  std::thread thread{[this] { server.listen(); }};
+  ~ServingThread() {
+    server.stop();
+    join_or_die(thread, "stop after a test");
+  }
+};
+
+ServerOptions loopback_any_port() {
+  ServerOptions o;
+  o.port = 0;
+  o.math_threads = 0;
+  return o;
+}
+
 }  // namespace
+
+TEST(ServerLifecycle, ABurstOfConnectionsIsQueuedNotDropped) {
+  Catalog catalog((test::scratch_dir("server_backlog") / "catalog.db").string());
+  Server server({&catalog}, nullptr, loopback_any_port());
+  server.bind();
+  // Nobody accepts yet, so every connection waits in the listen backlog; one
+  // that does not fit has its SYN dropped and stays unconnected for the
+  // client's 1 s SYN retry (cpp-httplib's backlog of 5 fit 6).
+  std::vector<int> fds;
+  for (int i = 0; i < 64; ++i) fds.push_back(connect_nonblocking(server.bound_port()));
+  int connected = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  for (int fd : fds) connected += connected_by(fd, deadline);
+  EXPECT_EQ(connected, 64);
+  for (int fd : fds) ::close(fd);
+}
+
+TEST(ServerLifecycle, SlowClientsDoNotStallOthersAndAreCutOff) {
+  Catalog catalog((test::scratch_dir("server_slow") / "catalog.db").string());
+  ServerOptions o = loopback_any_port();
+  o.connections.request_timeout = std::chrono::milliseconds(1500);
+  Server server({&catalog}, nullptr, o);
+  server.bind();
+  ServingThread serving{server};
+  httplib::Client client("127.0.0.1", server.bound_port());
+  client.set_connection_timeout(1);
+  client.set_read_timeout(1);
+  ASSERT_TRUE(client.Get("/api/health"));  // serving, before any slow client comes
+  // More slow clients than cpp-httplib's 8 workers, each sending its request
+  // head a byte every 250 ms: it would take them ~6 s to finish.
+  constexpr int kSlowClients = 16;
+  const std::string head = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::vector<int> slow;
+  for (int i = 0; i < kSlowClients; ++i) {
+    slow.push_back(connect_nonblocking(server.bound_port()));
+    ASSERT_TRUE(connected_by(slow.back(), std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::atomic<bool> dribbling{true};
+  std::thread dribbler([&] {
+    for (std::size_t i = 0; i < head.size() && dribbling; ++i) {
+      for (int fd : slow) ::send(fd, &head[i], 1, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every slow client holds a connection now
+
+  const auto asked = std::chrono::steady_clock::now();
+  auto r = client.Get("/api/health");
+  const auto took = std::chrono::steady_clock::now() - asked;
+  ASSERT_TRUE(r) << "health did not answer within 1 s while " << kSlowClients << " slow clients were connected";
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(took, std::chrono::milliseconds(1000));
+
+  // The server hangs up on each slow client at its request deadline (1.5 s),
+  // long before it would have finished sending.
+  int cut_off = 0;
+  for (int fd : slow) cut_off += closed_by_server_before(fd, started + std::chrono::milliseconds(3000));
+  EXPECT_EQ(cut_off, kSlowClients);
+  dribbling = false;
+  dribbler.join();
+  for (int fd : slow) ::close(fd);
+}
 
 TEST(ServerLifecycle, StopRightAfterStartingIsNotLost) {
   Catalog catalog((test::scratch_dir("server_lifecycle") / "catalog.db").string());

@@ -14,6 +14,17 @@ TEST(Utf8, FindsTheFirstInvalidByte) {
   EXPECT_EQ(find_invalid_utf8("abc\xE2\x82"), 3u);       // truncated sequence
 }
 
+TEST(Utf8, PrefixNeverCutsACharacter) {
+  const std::string text = "ab\xE2\x99\xAA" "cd";  // ab♪cd: ♪ is bytes 2..4
+  EXPECT_EQ(utf8_prefix(text, 100), text);
+  EXPECT_EQ(utf8_prefix(text, 2), "ab");
+  EXPECT_EQ(utf8_prefix(text, 3), "ab");
+  EXPECT_EQ(utf8_prefix(text, 4), "ab");
+  EXPECT_EQ(utf8_prefix(text, 5), "ab\xE2\x99\xAA");
+  EXPECT_EQ(utf8_prefix(text, 0), "");
+  for (std::size_t n = 0; n <= text.size(); ++n) EXPECT_FALSE(find_invalid_utf8(utf8_prefix(text, n))) << n;
+}
+
 TEST(Normalize, FoldsCaseAccentsAndTypography) {
   EXPECT_EQ(normalize_text("Caf\xC3\xA9 NO\xC3\x8BL"), "cafe noel");
   EXPECT_EQ(normalize_text("don\xE2\x80\x99t"), "don't");
