@@ -1,6 +1,5 @@
 #include "promptlist/model_store.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include "promptlist/error.h"
 #include "promptlist/published_models.h"
 #include "promptlist/transformer_embedder.h"
+#include "util/abandoned_files.h"
 #include "util/sha256.h"
 #include "util/zip_reader.h"
 
@@ -36,18 +36,6 @@ struct Staging {
     fs::remove_all(path, ignored);
   }
 };
-
-// Staging folders of adds whose process is gone (killed mid-copy).
-void remove_abandoned_staging(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with(kStagingPrefix)) continue;
-    const long pid = std::atol(name.c_str() + std::strlen(kStagingPrefix));
-    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      fs::remove_all(entry.path(), ec);
-  }
-}
 
 // The folder inside the archive that holds a model: the one member folder
 // with both config.json and model.safetensors.
@@ -179,7 +167,7 @@ AddedModel ModelStore::add(const std::string& source, const AddModelOptions& opt
   if (!options.name.empty() && !is_valid_store_name(options.name))
     throw Error("model name '" + options.name + "': use letters, digits, '-', '_' and '.' (and not 'glove')");
   fs::create_directories(dir_);
-  remove_abandoned_staging(dir_);
+  remove_abandoned(dir_, kStagingPrefix);  // staging folders of adds that were killed
   Staging staging(fs::path(dir_) / (kStagingPrefix + std::to_string(::getpid())));
   if (fs::is_directory(source)) stage_from_folder(source, staging.path);
   else stage_from_zip(source, staging.path);

@@ -126,12 +126,56 @@ class DeadlineStream : public httplib::Stream {
   std::size_t begin_ = 0, end_ = 0;
 };
 
+// Set on the accepting thread while it answers a connection the queue has
+// no room for (BoundedQueue::enqueue runs the connection's task right there).
+thread_local bool answering_busy = false;
+
+// cpp-httplib's ThreadPool with a bound on the connections waiting for a
+// worker: past it a connection is answered 503 on the accepting thread.
+class BoundedQueue : public httplib::TaskQueue {
+ public:
+  BoundedQueue(std::size_t workers, std::size_t max_queued) : pool_(workers), limit_(workers + max_queued) {}
+  void enqueue(std::function<void()> fn) override {
+    if (pending_.fetch_add(1) >= limit_) {
+      pending_.fetch_sub(1);
+      answering_busy = true;
+      fn();
+      answering_busy = false;
+      return;
+    }
+    pool_.enqueue([this, fn = std::move(fn)] {
+      fn();
+      pending_.fetch_sub(1);
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::atomic<std::size_t> pending_{0};  // queued or being served
+  std::size_t limit_;
+};
+
+// A short 503 without reading the request (what has arrived is drained so
+// that closing does not reset the connection before the client reads it).
+void answer_busy(socket_t sock) {
+  static const std::string body = "{\"error\": \"the server is busy; try again in a second\"}";
+  static const std::string reply =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  ::send(sock, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(sock, SHUT_WR);
+  char sink[4096];
+  while (::recv(sock, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+}
+
 }  // namespace
 
 void BoundedHttpServer::set_limits(const ConnectionLimits& limits) {
   limits_ = limits;
-  const std::size_t workers = limits.workers;
-  new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  const std::size_t workers = limits.workers, max_queued = limits.max_queued;
+  new_task_queue = [workers, max_queued] { return new BoundedQueue(workers, max_queued); };
 }
 
 bool BoundedHttpServer::raise_listen_backlog() {
@@ -140,6 +184,11 @@ bool BoundedHttpServer::raise_listen_backlog() {
 }
 
 bool BoundedHttpServer::process_and_close_socket(socket_t sock) {
+  if (answering_busy) {
+    answer_busy(sock);
+    ::close(sock);
+    return false;
+  }
   DeadlineStream stream(sock, svr_sock_, limits_);
   bool ok = false;
   for (std::size_t served = 0; served < limits_.max_requests_per_connection && stream.next_request(); ++served) {

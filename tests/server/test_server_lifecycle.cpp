@@ -192,3 +192,33 @@ TEST(ServerLifecycle, ServesUntilStopped) {
   join_or_die(serving, "stop while serving");
   EXPECT_FALSE(client.Get("/api/health"));  // nobody listens any more
 }
+
+// Past the queue's room a connection is answered 503 at once: never left
+// waiting, never closed without a word.
+TEST(ServerLifecycle, AFullQueueAnswers503NotAnEmptyClose) {
+  Catalog catalog((test::scratch_dir("server_busy") / "catalog.db").string());
+  ServerOptions o = loopback_any_port();
+  o.connections.workers = 1;
+  o.connections.max_queued = 1;
+  o.connections.request_timeout = std::chrono::milliseconds(3000);
+  Server server({&catalog}, nullptr, o);
+  server.bind();
+  ServingThread serving{server};
+  // Two silent connections: one holds the worker, one the queue's only place.
+  std::vector<int> holders;
+  for (int i = 0; i < 2; ++i) {
+    holders.push_back(connect_nonblocking(server.bound_port()));
+    ASSERT_TRUE(connected_by(holders.back(), std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // accepted in this order
+  }
+  httplib::Client client("127.0.0.1", server.bound_port());
+  client.set_read_timeout(1);
+  const auto asked = std::chrono::steady_clock::now();
+  auto r = client.Get("/api/health");
+  ASSERT_TRUE(r) << "the third connection got no answer";
+  EXPECT_EQ(r->status, 503);
+  EXPECT_NE(r->body.find("busy"), std::string::npos) << r->body;
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(500));
+  for (int fd : holders) ::close(fd);
+}
