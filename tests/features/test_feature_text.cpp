@@ -29,7 +29,7 @@ TEST(FeatureText, ReadsTheSeedCardsForm) {
 }
 
 TEST(FeatureText, TextThatIsNotUtf8IsUnreadableNotAJsonCrash) {
-  for (const std::string text : {"\"energy\": 0.5, \"x\xFF\": 1", "\"en\xC0\xAFergy\": 0.5", "\"energy\": 0.5 \xED\xA0\x80",
+  for (const std::string text : {"\"energy\": 0.5, \"x\xFF\": 1", "\"en\xC0\xAF" "ergy\": 0.5", "\"energy\": 0.5 \xED\xA0\x80",
                                  "\"energy\": 0.5, \"\xE2\x82"}) {
     FeatureTarget t;
     ASSERT_NO_THROW(t = parse_feature_text(text)) << text;
