@@ -40,6 +40,7 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libsentencepiece-dev libutf8proc-dev libhnswlib-dev libgtest-dev libgmock-dev
   libbenchmark-dev libssl-dev libcsv-dev libxxhash-dev
   libzip-dev  # reads model wheels
+  clang libclang-rt-14-dev  # the sanitizer and fuzzing tree of CI (tests/sanitize.sh)
   python3-torch python3-numpy  # the independent PyTorch reference the real-model tests compare with
   libxml2-utils chromium)  # xmllint checks XSPF exports; chromium runs the browser tests
 # Node: a machine may already have it from NodeSource (whose nodejs package

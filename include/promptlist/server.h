@@ -37,7 +37,7 @@ struct ConnectionLimits {
   std::size_t workers = 64;
   // Accepted connections waiting for a worker; one more is answered 503
   // (busy, retry) at once instead of waiting or being dropped.
-  std::size_t max_queued = 512;
+  std::size_t max_queued = 1024;
   int listen_backlog = 1024;  // connections the kernel queues before accept (capped by net.core.somaxconn)
   // From a request's first byte to the end of its body.
   std::chrono::milliseconds request_timeout{10000};

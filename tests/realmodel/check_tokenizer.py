@@ -37,14 +37,11 @@ def main(tool, model, data, work):
     ours, theirs = our_ids(tool, model, texts, work), hf_ids(model, texts)
     assert len(ours) == len(texts), f"tool gave {len(ours)} encodings for {len(texts)} texts"
     bad = [i for i in range(len(texts)) if ours[i] != theirs[i]]
-    for i in bad[:10]:
-        print(f"MISMATCH {texts[i][:120]!r}\n  ours   {ours[i][:40]}\n  theirs {theirs[i][:40]}")
     tokens = sum(len(ids) for ids in theirs)
     counts = ", ".join(f"{len(g)} {name}" for name, g in groups.items())
-    print(f"tokenizers {tokenizers.__version__}: {len(texts)} texts ({counts}), {tokens} tokens; "
-          f"{len(bad)} differ from ours")
-    print(f"{len(texts) - len(bad)} passed, {len(bad)} failed")
-    return 1 if bad else 0
+    return T.report(texts, bad, lambda i: f"MISMATCH ours {ours[i][:30]} theirs {theirs[i][:30]}",
+                    f"tokenizers {tokenizers.__version__}: {len(texts)} texts ({counts}), {tokens} tokens; "
+                    f"{len(bad)} differ from ours")
 
 
 if __name__ == "__main__":

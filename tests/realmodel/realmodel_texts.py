@@ -46,3 +46,13 @@ def write_texts(path, texts):
     with open(path, "w", encoding="utf-8") as f:
         for t in texts:
             f.write(json.dumps(t, ensure_ascii=True) + "\n")
+
+
+def report(texts, bad, describe, summary):
+    """Prints the first ten failing texts (describe(i) says how), the
+    summary line and the closing count; returns the exit status."""
+    for i in bad[:10]:
+        print(f"{describe(i)}: {texts[i][:120]!r}")
+    print(summary)
+    print(f"{len(texts) - len(bad)} passed, {len(bad)} failed")
+    return 1 if bad else 0
