@@ -7,6 +7,7 @@
 // Programming errors may still surface as std::logic_error.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -16,5 +17,10 @@ class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// What a user is told about a failure that is not a promptlist::Error (a
+// library's exception): what kind of thing went wrong, in our words, then
+// the library's detail ("out of memory", "file system: ...").
+std::string describe_failure(const std::exception& e);
 
 }  // namespace promptlist

@@ -171,7 +171,7 @@ struct Server::Impl {
       // named, ...) are the client's to fix.
       reply(res, 400, {{"error", e.what()}});
     } catch (const std::exception& e) {
-      reply(res, 500, {{"error", std::string("internal error: ") + e.what()}});
+      reply(res, 500, {{"error", "the server failed: " + describe_failure(e)}});
     }
   }
 
