@@ -47,11 +47,4 @@ void expect_only_errors(F&& f) {
   }
 }
 
-// Where the shared reference models are: $PROMPTLIST_SHARED or ../shared
-// beside the source tree.
-inline std::filesystem::path shared_dir() {
-  if (const char* env = std::getenv("PROMPTLIST_SHARED")) return env;
-  return std::filesystem::path(PROMPTLIST_SOURCE_DIR) / ".." / "shared";
-}
-
 }  // namespace promptlist::fuzz
