@@ -4,9 +4,12 @@
 // response that is not a 5xx.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -35,25 +38,51 @@ struct Running {
   }
 };
 
-// Sends the bytes, closes our side, and reads the whole answer.
-std::string exchange(int port, const std::uint8_t* data, std::size_t size) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "ERROR: %s: %s\n", what, std::strerror(errno));
+  __builtin_trap();
+}
+
+// connect() that a signal does not break: libFuzzer's timers interrupt
+// system calls, and an interrupted connect goes on in the background.
+void connect_to(int fd, int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return;
+  if (errno != EINTR) fail("connect to the server failed");
+  pollfd p{fd, POLLOUT, 0};
+  while (::poll(&p, 1, 5000) < 0)
+    if (errno != EINTR) fail("waiting for connect failed");
+  int error = 0;
+  socklen_t len = sizeof error;
+  ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+  if (error != 0) errno = error, fail("connect to the server failed");
+}
+
+// Sends the bytes, closes our side, and reads the whole answer (a signal
+// interrupting send or recv is retried, not taken for the end).
+std::string exchange(int port, const std::uint8_t* data, std::size_t size) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) __builtin_trap();
+  connect_to(fd, port);
   for (std::size_t sent = 0; sent < size;) {
     const ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server closed early: its answer is still read
     sent += static_cast<std::size_t>(n);
   }
   ::shutdown(fd, SHUT_WR);
   std::string answer;
   char buf[4096];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
   ::close(fd);
   return answer;
 }
@@ -65,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string answer = exchange(running->server.bound_port(), data, size);
   if (answer.empty()) return 0;
   if (answer.rfind("HTTP/1.1 ", 0) != 0 || answer.size() < 12 || answer[9] == '5') {
-    std::fprintf(stderr, "bad answer: %.200s\n", answer.c_str());
+    std::fprintf(stderr, "ERROR: bad answer (%zu bytes): %.300s\n", answer.size(), answer.c_str());
     __builtin_trap();
   }
   return 0;
