@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   nlohmann::json out = {
       {"clients", clients},
       {"math_threads", math_threads},
-      {"catalog_songs", demo.catalog.stats().songs},
+      {"catalog_songs", demo.engine.catalog().stats().songs},
       {"health_baseline", drive(port, clients, per_client, [](httplib::Client& c, int) { return c.Get("/api/health"); })},
       {"playlist_by_lyrics", drive(port, clients, per_client, playlist("lyrics"))},
       {"playlist_by_both", drive(port, clients, per_client, playlist("both"))},

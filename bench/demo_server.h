@@ -1,7 +1,7 @@
 // bench/demo_server.h: the API server, in-process on an ephemeral 127.0.0.1
-// port, over the demo catalog that setup.sh leaves in $PROMPTLIST_HOME (its
-// GloVe index, the sound ranker and the built-in predictor), for the
-// server benchmarks.
+// port, over an Engine on the demo catalog that setup.sh leaves in
+// $PROMPTLIST_HOME (its GloVe index, the sound ranker and the built-in
+// predictor), for the server benchmarks.
 #pragma once
 
 #include <cstdlib>
@@ -9,10 +9,8 @@
 #include <string>
 #include <thread>
 
-#include "promptlist/builtin_predictor.h"
-#include "promptlist/catalog_map.h"
+#include "promptlist/engine.h"
 #include "promptlist/server.h"
-#include "promptlist/sif_embedder.h"
 
 namespace promptlist::bench {
 
@@ -22,21 +20,20 @@ inline std::string demo_home() {
 }
 
 struct DemoServer {
-  std::string home = demo_home();
-  Catalog catalog{home + "/catalog.db"};
-  std::shared_ptr<const WordVectors> vectors = std::make_shared<const WordVectors>(home + "/models/glove-6b-100d.plwv");
-  SifEmbedder embedder{vectors};
-  VerseIndex index{home + "/index-glove.plvi", embedder.model_id()};
-  LyricsSearch lyrics{index, embedder};
-  SoundRanker sound{catalog.songs_with_features()};
-  BuiltinFeaturePredictor predictor{vectors, sound.tracks(), catalog.playlist_memberships()};
-  CatalogMap map{index, catalog};
+  // The GloVe model: the server benchmarks measure the server, not the
+  // transformer (bench_minilm_real does that).
+  Engine engine{[] {
+    EngineOptions o;
+    o.home = demo_home();
+    o.model = "glove";
+    return o;
+  }()};
   std::unique_ptr<Server> server;
   std::thread serving;
 
   explicit DemoServer(ServerOptions options) {
     options.port = 0;
-    server = std::make_unique<Server>(PlaylistSources{&catalog, &lyrics, &sound, &predictor}, &map, options);
+    server = std::make_unique<Server>(engine, options);
     server->bind();
     serving = std::thread([this] { server->listen(); });
   }

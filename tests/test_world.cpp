@@ -31,15 +31,16 @@ std::unique_ptr<World> make_world(const WorldSpec& spec) {
     skip.skip_bad = true;  // the five NA-named tracks
     w->catalog->import_features_csv((w->dir / "features.csv").string(), skip);
   }
-  w->vectors = std::make_shared<const WordVectors>(glove_model_path().string());
-  w->embedder = std::make_unique<SifEmbedder>(w->vectors);
-  build_verse_index(*w->catalog, *w->embedder, (w->dir / "index.plvi").string());
-  w->index = std::make_unique<VerseIndex>((w->dir / "index.plvi").string(), w->embedder->model_id());
-  w->lyrics = std::make_unique<LyricsSearch>(*w->index, *w->embedder);
-  if (spec.feature_rows) {
-    w->sound = std::make_unique<SoundRanker>(w->catalog->songs_with_features());
-    w->predictor = std::make_unique<BuiltinFeaturePredictor>(w->vectors, w->sound->tracks(),
-                                                             w->catalog->playlist_memberships());
+  {
+    // The index is built with the engine's own embedder, so the engine
+    // opens it as it would open a home's.
+    EngineOptions options;
+    options.home = w->dir.string();
+    options.glove = glove_model_path().string();
+    options.model = "glove";
+    options.index = (w->dir / "index.plvi").string();
+    build_verse_index(*w->catalog, *open_embedder(options), options.index);
+    w->engine = std::make_unique<Engine>(options);
   }
   return w;
 }

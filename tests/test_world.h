@@ -1,6 +1,6 @@
 // tests/test_world.h: a catalog drawn from ../shared/data, indexed with the
-// built-in model, with every playlist source loaded: what the playlist,
-// fusion and server tests stand on.
+// built-in model, and the Engine opened over it: what the playlist, fusion
+// and server tests stand on.
 #pragma once
 
 #include <filesystem>
@@ -8,9 +8,8 @@
 #include <set>
 #include <string>
 
-#include "promptlist/builtin_predictor.h"
+#include "promptlist/engine.h"
 #include "promptlist/playlist.h"
-#include "promptlist/sif_embedder.h"
 
 namespace promptlist::test {
 
@@ -23,15 +22,11 @@ struct WorldSpec {
 
 struct World {
   std::filesystem::path dir;
-  std::shared_ptr<const WordVectors> vectors;
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<SifEmbedder> embedder;
-  std::unique_ptr<VerseIndex> index;
-  std::unique_ptr<LyricsSearch> lyrics;
-  std::unique_ptr<SoundRanker> sound;                  // null without features
-  std::unique_ptr<BuiltinFeaturePredictor> predictor;  // null without features
+  std::unique_ptr<Catalog> catalog;  // writable: what the world was imported with
+  std::unique_ptr<Engine> engine;    // over dir/catalog.db with the GloVe model and dir/index.plvi
 
-  PlaylistSources sources() const { return {catalog.get(), lyrics.get(), sound.get(), predictor.get()}; }
+  PlaylistSources sources() const { return engine->sources(); }
+  const VerseIndex& index() const { return *engine->index(); }
 };
 
 std::unique_ptr<World> make_world(const WorldSpec& spec);

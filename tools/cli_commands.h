@@ -9,13 +9,13 @@
 
 namespace promptlist::cli {
 
-void add_model_command(CLI::App& app, Paths& paths);
-void add_import_command(CLI::App& app, Paths& paths);
-void add_index_command(CLI::App& app, Paths& paths);
-void add_generate_command(CLI::App& app, Paths& paths);
-void add_song_command(CLI::App& app, Paths& paths);
-void add_info_command(CLI::App& app, Paths& paths);
-void add_features_command(CLI::App& app, Paths& paths);
-void add_serve_command(CLI::App& app, Paths& paths);
+void add_model_command(CLI::App& app, EngineOptions& paths);
+void add_import_command(CLI::App& app, EngineOptions& paths);
+void add_index_command(CLI::App& app, EngineOptions& paths);
+void add_generate_command(CLI::App& app, EngineOptions& paths);
+void add_song_command(CLI::App& app, EngineOptions& paths);
+void add_info_command(CLI::App& app, EngineOptions& paths);
+void add_features_command(CLI::App& app, EngineOptions& paths);
+void add_serve_command(CLI::App& app, EngineOptions& paths);
 
 }  // namespace promptlist::cli

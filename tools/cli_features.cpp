@@ -14,12 +14,12 @@ namespace promptlist::cli {
 
 namespace {
 
-void cmd_features(Paths& paths, const std::string& prompt, const FeatureValues& overrides) {
-  resolve_paths(paths);
+void cmd_features(EngineOptions& paths, const std::string& prompt, const FeatureValues& overrides) {
+  resolve(paths);
   if (!std::filesystem::exists(paths.catalog))
     throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog, CatalogAccess::read_only);
-  auto predictor = load_feature_predictor(paths, catalog);
+  auto predictor = open_feature_predictor(paths, catalog);
   FeatureTarget target = predictor->predict(prompt);
   apply_overrides(target, overrides);
   nlohmann::json out = to_json(target);
@@ -30,7 +30,7 @@ void cmd_features(Paths& paths, const std::string& prompt, const FeatureValues& 
 
 }  // namespace
 
-void add_features_command(CLI::App& app, Paths& paths) {
+void add_features_command(CLI::App& app, EngineOptions& paths) {
   struct Args {
     std::string prompt;
     FeatureValues overrides;

@@ -8,7 +8,9 @@
 #include "cli_commands.h"
 #include "cli_context.h"
 #include "cli_progress.h"
+#include "promptlist/engine.h"
 #include "promptlist/error.h"
+#include "promptlist/name_table.h"
 #include "promptlist/playlist.h"
 #include "promptlist/verse_index.h"
 
@@ -46,23 +48,24 @@ void print_playlist_table(const Playlist& p, const Embedder* verse_model) {
   for (const auto& n : p.notes) std::printf("note: %s\n", n.c_str());
 }
 
-void cmd_generate(Paths& paths, const PlaylistRequest& request, bool json) {
+void cmd_generate(EngineOptions& options, const PlaylistRequest& request, bool json) {
   validate(request);
-  LoadedSources l = load_sources(paths, request.by);
-  const Playlist p = make_playlist(l.sources(), request);
+  options.signals = request.by;  // open only what the request needs
+  const Engine engine(options);
+  for (const auto& w : engine.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  const Playlist p = engine.playlist(request);
   if (json)
     std::cout << to_json(p).dump(2) << "\n";
   else
-    print_playlist_table(p, l.lyrics ? l.embedder.get() : nullptr);
+    print_playlist_table(p, engine.lyrics() ? engine.embedder() : nullptr);
 }
 
 }  // namespace
 
-void add_generate_command(CLI::App& app, Paths& paths) {
+void add_generate_command(CLI::App& app, EngineOptions& paths) {
   struct Args {
     PlaylistRequest request;
     std::string scoring = "hybrid";
-    std::string by = "both";
     bool json = false;
   };
   auto args = std::make_shared<Args>();
@@ -70,11 +73,13 @@ void add_generate_command(CLI::App& app, Paths& paths) {
   generate->add_option("prompt", args->request.prompt, "What you want to hear")->required();
   generate->add_option("-n,--count", args->request.n, "Number of songs")->capture_default_str();
   generate->add_option("--max-per-artist", args->request.max_per_artist, "At most K songs by one artist (0: no cap)");
-  generate->add_option("--scoring", args->scoring, "Lyrics scoring: semantic, lexical or hybrid")
-      ->check(CLI::IsMember({"semantic", "lexical", "hybrid"}))
+  generate->add_option("--scoring", args->scoring, "Lyrics scoring: " + name_list(lyrics_scoring_names()))
+      ->check(CLI::IsMember(lyrics_scoring_names()))
       ->capture_default_str();
-  generate->add_option("--by", args->by, "Choose songs by lyrics, sound (audio features) or both")
-      ->check(CLI::IsMember({"lyrics", "sound", "both"}))
+  std::vector<std::string> by_choices = signal_names();
+  by_choices.emplace_back(kAllSignals);
+  generate->add_option("--by", args->request.by, "Choose songs by " + signal_choices() + " (every signal)")
+      ->check(CLI::IsMember(by_choices))
       ->capture_default_str();
   add_model_options(*generate, paths);
   generate->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
@@ -82,7 +87,6 @@ void add_generate_command(CLI::App& app, Paths& paths) {
   generate->add_flag("--json", args->json, "Print JSON");
   generate->callback([&paths, args] {
     args->request.scoring = lyrics_scoring_from_string(args->scoring);
-    args->request.by = signal_mix_from_string(args->by);
     cmd_generate(paths, args->request, args->json);
   });
 }

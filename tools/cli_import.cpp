@@ -27,8 +27,8 @@ void print_report(const ImportReport& r) {
   if (r.skipped > r.problems.size()) std::printf("  ... and %zu more\n", r.skipped - r.problems.size());
 }
 
-int cmd_import(Paths& paths, std::vector<std::string> files, std::string data_dir, bool skip_bad) {
-  resolve_paths(paths);
+int cmd_import(EngineOptions& paths, std::vector<std::string> files, std::string data_dir, bool skip_bad) {
+  resolve(paths);
   if (files.empty()) {
     if (data_dir.empty()) data_dir = default_data_dir();
     if (data_dir.empty())
@@ -77,7 +77,7 @@ int cmd_import(Paths& paths, std::vector<std::string> files, std::string data_di
 
 }  // namespace
 
-void add_import_command(CLI::App& app, Paths& paths) {
+void add_import_command(CLI::App& app, EngineOptions& paths) {
   struct Args {
     std::vector<std::string> files;
     std::string data_dir;

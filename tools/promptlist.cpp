@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may follow the subcommand
   app.set_version_flag("--version", std::string("promptlist ") + PROMPTLIST_VERSION_STRING);
 
-  Paths paths;
+  EngineOptions paths;
   app.add_option("--home", paths.home, "Folder for catalog, models and indexes (env PROMPTLIST_HOME)");
   app.add_option("--catalog", paths.catalog, "Catalog file (default HOME/catalog.db)");
   app.add_option("--glove", paths.glove, "Built-in word vectors (default HOME/models/glove-6b-100d.plwv)");

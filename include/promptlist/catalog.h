@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "promptlist/feature_schema.h"
 
 namespace promptlist {
@@ -35,6 +37,12 @@ struct Song {
   std::string spotify_id;  // 22-character Spotify track id, when known
   FeatureValues features;  // empty when the catalog has no audio features for it
 };
+
+// The song as the API and `promptlist song --json` give it: its fields,
+// verses, song-wide lines with the verse of each line and each verse's span
+// of lines (numbered as a playlist entry's match.line_begin/line_end), and
+// its features by name.
+nlohmann::json to_json(const Song& song);
 
 // A playlist a track was found in (feature catalogs): the labels the
 // built-in feature predictor learns from.

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace promptlist {
 
 enum class Feature : std::size_t {
@@ -33,6 +35,7 @@ struct FeatureSpec {
   double min, max;         // valid range of catalog data, inclusive
   double target_min, target_max;  // range a prediction or override is clamped to
   FeatureScale scale;
+  double step;             // the finest change a listener sets (a slider's step)
   std::string_view unit;   // "", "dB", "BPM", "ms", ...
   std::string_view help;   // one line for --help and the web page
 };
@@ -50,6 +53,9 @@ struct FeatureValues {
   const std::optional<double>& operator[](Feature f) const { return values[static_cast<std::size_t>(f)]; }
   bool empty() const;
 };
+
+// {"energy": 0.8, "tempo": 120}: the known values by Spotify's names.
+nlohmann::json to_json(const FeatureValues& values);
 
 // True when v lies inside the feature's valid data range (and is an integer
 // for key, mode and time_signature).

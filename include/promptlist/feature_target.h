@@ -39,6 +39,10 @@ struct FeatureTarget {
   void set(Feature f, FeatureGoal goal);
 };
 
+// Sets every given value as the listener's own goal (confidence 1, "set by
+// you"): they win over stated and predicted ones.
+void apply_overrides(FeatureTarget& target, const FeatureValues& overrides);
+
 // {"features": {"energy": {"value": 0.8, "confidence": 0.7, "source": "predicted", "evidence": "..."}}, "notes": [...]}
 nlohmann::json to_json(const FeatureTarget& target);
 

@@ -20,6 +20,7 @@ enum class LyricsScoring { semantic, lexical, hybrid };
 
 const char* to_string(LyricsScoring);
 LyricsScoring lyrics_scoring_from_string(std::string_view);  // throws promptlist::Error
+std::vector<std::string> lyrics_scoring_names();             // "semantic", "lexical", "hybrid"
 
 struct ChunkScores {
   std::vector<float> semantic;  // cosine per chunk

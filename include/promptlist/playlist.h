@@ -1,5 +1,18 @@
 // promptlist/playlist.h: from a prompt to n distinct songs, each with the
 // reason it is there.
+//
+//   PlaylistRequest request;
+//   request.prompt = "calm acoustic songs for studying";
+//   request.n = 9;                   // by = "both": every signal that can serve
+//   Playlist p = make_playlist(engine.sources(), request);   // or engine.playlist(request)
+//   for (const PlaylistEntry& e : p.entries)
+//     std::printf("%s - %s: %s\n", e.artist.c_str(), e.title.c_str(), e.why.c_str());
+//   for (const std::string& note : p.notes) std::printf("note: %s\n", note.c_str());
+//
+// make_playlist is a short pipeline (src/playlist/): validate the request,
+// start every signal it asks for (signal.h: lyrics, sound), rank each over a
+// pool of candidates, fuse the rankings (fusion.h), assemble the entries
+// (artist cap, evidence, why-lines), and widen the pool until n songs fit.
 #pragma once
 
 #include <cstdint>
@@ -11,36 +24,44 @@
 
 #include "promptlist/catalog.h"
 #include "promptlist/feature_predictor.h"
+#include "promptlist/fusion.h"
 #include "promptlist/lyrics_search.h"
+#include "promptlist/signal.h"
 #include "promptlist/sound_ranking.h"
 
 namespace promptlist {
 
 inline constexpr std::size_t kMaxPromptChars = 1000;
 inline constexpr std::size_t kMaxPlaylistSize = 200;
-
-// Which signals rank the songs: what the lyrics say, how the tracks sound
-// (their audio features against the prompt's target), or both.
-enum class SignalMix { lyrics, sound, both };
-const char* to_string(SignalMix);
-SignalMix signal_mix_from_string(std::string_view);  // throws promptlist::Error
+// PlaylistRequest::by for "every signal that can serve".
+inline constexpr std::string_view kAllSignals = "both";
 
 struct PlaylistRequest {
-  std::string prompt;
-  std::size_t n = 9;
-  std::size_t max_per_artist = 0;  // 0: no cap
-  LyricsScoring scoring = LyricsScoring::hybrid;
-  SignalMix by = SignalMix::both;
-  FeatureValues overrides;  // user-set features; they win over predictions
+  std::string prompt;                              // what the listener asked for (valid UTF-8)
+  std::size_t n = 9;                               // songs wanted, 1..kMaxPlaylistSize
+  std::size_t max_per_artist = 0;                  // at most this many songs by one artist; 0: no cap
+  LyricsScoring scoring = LyricsScoring::hybrid;   // how the lyrics signal scores verses
+  std::string by = std::string(kAllSignals);       // one signal's name (signal_names()) or kAllSignals
+  FeatureValues overrides;                         // user-set features; they win over predictions
 };
 
 // What a playlist can be made from; a missing source (nullptr) is a signal
 // that is not available (no index yet, no audio features in the catalog).
 struct PlaylistSources {
-  const Catalog* catalog = nullptr;
-  const LyricsSearch* lyrics = nullptr;
-  const SoundRanker* sound = nullptr;
-  const FeaturePredictor* predictor = nullptr;
+  const Catalog* catalog = nullptr;             // the songs (required)
+  const LyricsSearch* lyrics = nullptr;         // the verse index and its embedder: the lyrics signal
+  const SoundRanker* sound = nullptr;           // the tracks with audio features: the sound signal
+  const FeaturePredictor* predictor = nullptr;  // the prompt's sound; without it only overrides count
+};
+
+// How the pipeline widens and fuses (the defaults are what the tests and
+// the README's playlists were judged with).
+struct PlaylistOptions {
+  // The first candidate pool is max(per_song_pool * n, min_pool) songs per
+  // signal; it doubles until n songs survive the artist cap.
+  std::size_t per_song_pool = 4;
+  std::size_t min_pool = 16;
+  FusionOptions fusion;  // how the signals' rankings become one
 };
 
 struct PlaylistEntry {
@@ -48,8 +69,8 @@ struct PlaylistEntry {
   std::string song_id, title, artist, collection, spotify_id;
   std::optional<int> year;
   // What the playlist is ranked by. One signal: its score scaled by the
-  // best (1 = the best song). Both: reciprocal rank fusion, scaled so that
-  // first by lyrics and by sound is 1 and first by one signal only is 0.5.
+  // best (1 = the best song). Several: reciprocal rank fusion, scaled so
+  // that first in every signal is 1 (first in one of two only is 0.5).
   float score = 0;
   // Lyrics signal (has_lyrics_match false when the song was chosen by sound alone)
   bool has_lyrics_match = false;
@@ -72,24 +93,30 @@ struct Playlist {
   std::size_t top_k = 0;       // verse hits examined to find the songs
   EmbedStats prompt_stats;
   FeatureTarget target;        // the sound asked for (empty when sound was not used)
-  bool used_lyrics = false, used_sound = false;
+  std::vector<std::string> signals_used;  // names of the signals that ranked the songs
+  bool uses(std::string_view signal) const;
   std::vector<std::string> notes;  // e.g. unknown prompt words, fewer songs than asked
 };
 
 // Checks the request (non-empty valid UTF-8 prompt of at most
-// kMaxPromptChars characters, 1 <= n <= kMaxPlaylistSize); throws
+// kMaxPromptChars characters, 1 <= n <= kMaxPlaylistSize, `by` a signal
+// or kAllSignals); throws
 // promptlist::Error naming the problem.
 void validate(const PlaylistRequest& request);
+// Throws promptlist::Error unless `by` is a signal's name or kAllSignals.
+void check_signal_choice(std::string_view by);
+// "lyrics, sound or both": what PlaylistRequest::by may be, for messages.
+std::string signal_choices();
 
-// Lyrics: ranks verse chunks, then walks them best first, keeping each
-// song's best chunk, until enough distinct songs are found (top_k starts at
-// 4n and doubles while too few are found). Sound: predicts the target
-// features, adds the overrides, and ranks every track with features by fit.
-// Both: reciprocal rank fusion of the two rankings. Returns exactly n distinct songs, fewer
-// only when the catalog has fewer (after the artist cap). A signal the
-// prompt gives nothing to (no known word; no sound named) is dropped with a
-// note when the other can serve, and is an error when it was the only one.
-Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& request);
+// The playlist for a request: exactly n distinct songs, fewer only when the
+// catalog has fewer (after the artist cap). Lyrics rank verse chunks and
+// keep each song's best; sound predicts the target features, adds the
+// overrides and ranks every track by fit; with several signals, reciprocal
+// rank fusion. A signal the prompt gives nothing to (no known word; no sound
+// named) is dropped with a note when another can serve, and is an error when
+// it was the only one. Throws promptlist::Error (bad input or unavailable).
+Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& request,
+                       const PlaylistOptions& options = {});
 
 nlohmann::json to_json(const Playlist& playlist);
 

@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "promptlist/playlist.h"
 
@@ -20,7 +21,19 @@ namespace promptlist {
 
 enum class ExportFormat { m3u8, xspf, json, spotify };
 
-ExportFormat export_format_from_string(std::string_view name);  // throws promptlist::Error
+struct ExportFormatInfo {
+  ExportFormat format;
+  std::string_view name;          // what --format and ?format= take ("m3u8")
+  std::string_view label;         // what a button says ("M3U8")
+  std::string_view extension;     // of the file it is saved as ("m3u8")
+  std::string_view content_type;  // of the HTTP reply
+  std::string (*write)(const Playlist&);
+};
+
+// Every format, in the order a page lists them.
+const std::vector<ExportFormatInfo>& export_formats();
+
+ExportFormat export_format_from_string(std::string_view name);  // also "m3u"; throws promptlist::Error
 const char* to_string(ExportFormat);
 const char* content_type(ExportFormat);
 const char* file_extension(ExportFormat);

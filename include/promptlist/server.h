@@ -6,13 +6,16 @@
 //                                    -> the playlist (as generate --json)
 //                                       plus its place on the map
 //   GET  /api/song?id=ID             lyrics, lines, features of one song
+//   GET  /api/engine                 signals, feature ranges, export formats,
+//                                    scorings, limits (Engine::describe)
 //   GET  /api/features?prompt=TEXT   the predicted target features
 //   GET  /api/map                    the catalog's 2-D map (songs with lyrics)
 //   POST /api/export?format=F        the playlist request's export
 //                                    (m3u8, xspf, json, spotify)
 //   GET  /...                        files of the web folder, nothing else
 //
-// Every error is a 4xx/5xx with {"error": "..."}; bodies, prompts and n are
+// Every error is a 4xx/5xx with {"error": "...", "kind": "bad input"} (its
+// status from the error's kind, error.h); bodies, prompts and n are
 // bounded, and so is the time a client may take to send a request or read a
 // reply (ConnectionLimits). Handlers only read shared state, so requests run concurrently.
 #pragma once
@@ -24,6 +27,7 @@
 #include <string>
 
 #include "promptlist/catalog_map.h"
+#include "promptlist/engine.h"
 #include "promptlist/playlist.h"
 
 namespace promptlist {
@@ -53,7 +57,6 @@ struct ServerOptions {
   int port = 8080;          // 0: any free port (see bound_port())
   std::string web_root;     // folder served at /; empty: API only
   std::size_t max_body_bytes = 64 * 1024;
-  std::string model_name;   // shown by /api/health
   // OpenBLAS threads per BLAS call while serving (0: leave the process's
   // setting). The server's parallelism is across requests; OpenBLAS's own
   // thread pool, shared by concurrent callers, cut playlist throughput 3x and
@@ -64,8 +67,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  // sources and map must outlive the server; map may be null (no lyrics).
-  Server(PlaylistSources sources, const CatalogMap* map, ServerOptions options);
+  // The engine must outlive the server. With a verse index, the server
+  // builds the catalog's map (/api/map) as it starts.
+  Server(const Engine& engine, ServerOptions options);
   ~Server();
 
   // Binds the socket; throws promptlist::Error when the address is taken.

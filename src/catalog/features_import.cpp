@@ -85,11 +85,11 @@ double parse_number(const std::string& field, const char* column) {
   std::string_view s = field;
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  if (s.empty()) throw std::invalid_argument(std::string("field '") + column + "' is empty");
+  if (s.empty()) throw Error(std::string("field '") + column + "' is empty");
   double v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size())
-    throw std::invalid_argument(std::string("field '") + column + "' is not a number: '" + std::string(s) + "'");
+    throw Error(std::string("field '") + column + "' is not a number: '" + std::string(s) + "'");
   return v;
 }
 
@@ -100,27 +100,27 @@ struct ParsedTrack {
 
 ParsedTrack parse_track(const ColumnMap& cols, const std::vector<std::string>& r, std::size_t expected_fields) {
   if (r.size() != expected_fields)
-    throw std::invalid_argument("has " + std::to_string(r.size()) + " fields, the header has " +
+    throw Error("has " + std::to_string(r.size()) + " fields, the header has " +
                                 std::to_string(expected_fields));
   for (const auto& f : r)
-    if (auto bad = find_invalid_utf8(f)) throw std::invalid_argument("invalid UTF-8 in a field");
+    if (auto bad = find_invalid_utf8(f)) throw Error("invalid UTF-8 in a field");
   ParsedTrack t;
   Song& s = t.song;
   if (cols.id >= 0) {
     s.spotify_id = r[cols.id];
   } else {
     const std::string& uri = r[cols.uri];
-    if (uri.rfind("spotify:track:", 0) != 0) throw std::invalid_argument("field 'uri' is not a spotify:track: URI");
+    if (uri.rfind("spotify:track:", 0) != 0) throw Error("field 'uri' is not a spotify:track: URI");
     s.spotify_id = uri.substr(14);
   }
   if (!is_spotify_id(s.spotify_id))
-    throw std::invalid_argument("track id '" + s.spotify_id.substr(0, 40) + "' is not a 22-character Spotify id");
+    throw Error("track id '" + s.spotify_id.substr(0, 40) + "' is not a 22-character Spotify id");
   s.id = "spotify:track:" + s.spotify_id;
   s.title = r[cols.title];
   s.artist = r[cols.artist];
   // R's write.csv (the TidyTuesday export) writes a missing value as NA.
-  if (is_missing(s.title)) throw std::invalid_argument("track name is missing");
-  if (is_missing(s.artist)) throw std::invalid_argument("artist is missing");
+  if (is_missing(s.title)) throw Error("track name is missing");
+  if (is_missing(s.artist)) throw Error("artist is missing");
   if (cols.album >= 0 && !is_missing(r[cols.album])) s.collection = r[cols.album];
   if (cols.release_date >= 0 && r[cols.release_date].size() >= 4) {
     int year = 0;
@@ -132,7 +132,7 @@ ParsedTrack parse_track(const ColumnMap& cols, const std::vector<std::string>& r
     if (c < 0) continue;
     double v = parse_number(r[c], spec.name.data());
     if (!feature_value_valid(spec.feature, v))
-      throw std::invalid_argument("field '" + std::string(spec.name) + "' = " + r[c] + " is outside " +
+      throw Error("field '" + std::string(spec.name) + "' = " + r[c] + " is outside " +
                                   std::to_string(spec.min) + ".." + std::to_string(spec.max));
     s.features[spec.feature] = v;
   }
@@ -183,7 +183,7 @@ ImportReport Catalog::import_features_csv(const std::string& file, const ImportO
       ParsedTrack track;
       try {
         track = parse_track(*cols, record, header_fields);
-      } catch (const std::invalid_argument& e) {
+      } catch (const Error& e) {  // a bad line (parse_track only parses): reported, skipped or fatal per options
         problems.bad_line(line, e.what());
         continue;
       }

@@ -11,22 +11,22 @@ namespace {
 
 constexpr std::size_t kMaxLineBytes = 4u << 20;  // a song of 4 MiB is not a song
 
-// Reads an optional string field; throws std::invalid_argument naming it
+// Reads an optional string field; throws Error (bad input) naming it
 // when it has another type.
 std::string optional_string(const nlohmann::json& j, const char* field) {
   auto it = j.find(field);
   if (it == j.end() || it->is_null()) return {};
-  if (!it->is_string()) throw std::invalid_argument(std::string("field '") + field + "' is not a string");
+  if (!it->is_string()) throw Error(std::string("field '") + field + "' is not a string");
   return it->get<std::string>();
 }
 
 std::string required_string(const nlohmann::json& j, const char* field) {
   auto it = j.find(field);
-  if (it == j.end() || it->is_null()) throw std::invalid_argument(std::string("field '") + field + "' is missing");
-  if (!it->is_string()) throw std::invalid_argument(std::string("field '") + field + "' is not a string");
+  if (it == j.end() || it->is_null()) throw Error(std::string("field '") + field + "' is missing");
+  if (!it->is_string()) throw Error(std::string("field '") + field + "' is not a string");
   std::string s = it->get<std::string>();
   if (s.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw std::invalid_argument(std::string("field '") + field + "' is empty");
+    throw Error(std::string("field '") + field + "' is empty");
   return s;
 }
 
@@ -34,11 +34,11 @@ std::string required_string(const nlohmann::json& j, const char* field) {
 // trimmed at the right and CRLF becomes LF so that line spans are stable.
 std::vector<std::string> read_verses(const nlohmann::json& j) {
   auto it = j.find("verses");
-  if (it == j.end() || it->is_null()) throw std::invalid_argument("field 'verses' is missing");
-  if (!it->is_array()) throw std::invalid_argument("field 'verses' is not a list");
+  if (it == j.end() || it->is_null()) throw Error("field 'verses' is missing");
+  if (!it->is_array()) throw Error("field 'verses' is not a list");
   std::vector<std::string> verses;
   for (const auto& v : *it) {
-    if (!v.is_string()) throw std::invalid_argument("field 'verses' has an entry that is not a string");
+    if (!v.is_string()) throw Error("field 'verses' has an entry that is not a string");
     std::string text;
     std::string line;
     for (char c : v.get<std::string>()) {
@@ -55,25 +55,25 @@ std::vector<std::string> read_verses(const nlohmann::json& j) {
     if (!line.empty()) text += (text.empty() ? "" : "\n") + line;
     if (!text.empty()) verses.push_back(std::move(text));
   }
-  if (verses.empty()) throw std::invalid_argument("field 'verses' has no text");
+  if (verses.empty()) throw Error("field 'verses' has no text");
   return verses;
 }
 
 Song parse_song(const std::string& line) {
   if (auto bad = find_invalid_utf8(line))
-    throw std::invalid_argument("invalid UTF-8 at byte " + std::to_string(*bad + 1));
+    throw Error("invalid UTF-8 at byte " + std::to_string(*bad + 1));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     auto pos = what.find("parse error");
-    throw std::invalid_argument("not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+    throw Error("not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
   }
-  if (!j.is_object()) throw std::invalid_argument("not a JSON object");
+  if (!j.is_object()) throw Error("not a JSON object");
   Song s;
   s.id = required_string(j, "id");
-  if (s.id.size() > 512) throw std::invalid_argument("field 'id' is longer than 512 bytes");
+  if (s.id.size() > 512) throw Error("field 'id' is longer than 512 bytes");
   s.title = required_string(j, "title");
   s.artist = optional_string(j, "artist");
   if (s.artist.empty()) s.artist = "Unknown";
@@ -82,13 +82,13 @@ Song parse_song(const std::string& line) {
   s.source = optional_string(j, "source");
   s.license = optional_string(j, "license");
   if (auto it = j.find("year"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer()) throw std::invalid_argument("field 'year' is not an integer");
+    if (!it->is_number_integer()) throw Error("field 'year' is not an integer");
     s.year = it->get<int>();
   }
   if (auto it = j.find("tags"); it != j.end() && !it->is_null()) {
-    if (!it->is_array()) throw std::invalid_argument("field 'tags' is not a list");
+    if (!it->is_array()) throw Error("field 'tags' is not a list");
     for (const auto& t : *it) {
-      if (!t.is_string()) throw std::invalid_argument("field 'tags' has an entry that is not a string");
+      if (!t.is_string()) throw Error("field 'tags' has an entry that is not a string");
       s.tags.push_back(t.get<std::string>());
     }
   }
@@ -116,7 +116,7 @@ ImportReport Catalog::import_lyrics_jsonl(const std::string& file, const ImportO
     Song song;
     try {
       song = parse_song(line);
-    } catch (const std::invalid_argument& e) {
+    } catch (const Error& e) {  // a bad line (parse_song only parses)
       problems.bad_line(lines.line_number(), e.what());
       continue;
     }

@@ -33,7 +33,7 @@ SqliteDb::SqliteDb(const std::string& path, int flags, const std::string& uri_qu
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error(path + ": cannot open catalog: " + msg);
+    throw EnvironmentError(path + ": cannot open catalog: " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
 }
@@ -41,7 +41,7 @@ SqliteDb::SqliteDb(const std::string& path, int flags, const std::string& uri_qu
 SqliteDb::~SqliteDb() { sqlite3_close(db_); }
 
 void SqliteDb::fail(const std::string& what) const {
-  throw Error(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  throw EnvironmentError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
 }
 
 void SqliteDb::exec(const char* sql) {
@@ -49,7 +49,7 @@ void SqliteDb::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    throw Error(path_ + ": " + msg);
+    throw EnvironmentError(path_ + ": " + msg);
   }
 }
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "promptlist/error.h"
+#include "promptlist/name_table.h"
+#include "promptlist/text.h"
 
 namespace promptlist {
 
@@ -100,52 +102,43 @@ std::string spotify(const Playlist& p) {
 
 }  // namespace
 
+namespace {
+
+// The one list of export formats.
+constexpr ExportFormatInfo kFormats[] = {
+    {ExportFormat::m3u8, "m3u8", "M3U8", "m3u8", "audio/x-mpegurl; charset=utf-8", m3u8},
+    {ExportFormat::xspf, "xspf", "XSPF", "xspf", "application/xspf+xml; charset=utf-8", xspf},
+    {ExportFormat::json, "json", "JSON", "json", "application/json; charset=utf-8", [](const Playlist& p) {
+       return to_json(p).dump(2) + "\n";
+     }},
+    {ExportFormat::spotify, "spotify", "Spotify URIs", "txt", "text/plain; charset=utf-8", spotify},
+};
+
+const ExportFormatInfo& info(ExportFormat f) {
+  for (const auto& entry : kFormats)
+    if (entry.format == f) return entry;
+  throw std::logic_error("an export format missing from kFormats");
+}
+
+}  // namespace
+
+const std::vector<ExportFormatInfo>& export_formats() {
+  static const std::vector<ExportFormatInfo> formats(std::begin(kFormats), std::end(kFormats));
+  return formats;
+}
+
 ExportFormat export_format_from_string(std::string_view name) {
-  if (name == "m3u8" || name == "m3u") return ExportFormat::m3u8;
-  if (name == "xspf") return ExportFormat::xspf;
-  if (name == "json") return ExportFormat::json;
-  if (name == "spotify") return ExportFormat::spotify;
-  throw Error("unknown export format '" + std::string(name) + "' (m3u8, xspf, json or spotify)");
+  if (name == "m3u") return ExportFormat::m3u8;  // what most players call it
+  for (const auto& entry : kFormats)
+    if (entry.name == name) return entry.format;
+  std::vector<std::string> known;
+  for (const auto& entry : kFormats) known.emplace_back(entry.name);
+  throw Error("unknown export format '" + std::string(utf8_prefix(name, 40)) + "' (" + name_list(known) + ")");
 }
 
-const char* to_string(ExportFormat f) {
-  switch (f) {
-    case ExportFormat::m3u8: return "m3u8";
-    case ExportFormat::xspf: return "xspf";
-    case ExportFormat::json: return "json";
-    case ExportFormat::spotify: return "spotify";
-  }
-  return "?";
-}
-
-const char* content_type(ExportFormat f) {
-  switch (f) {
-    case ExportFormat::m3u8: return "audio/x-mpegurl; charset=utf-8";
-    case ExportFormat::xspf: return "application/xspf+xml; charset=utf-8";
-    case ExportFormat::json: return "application/json; charset=utf-8";
-    case ExportFormat::spotify: return "text/plain; charset=utf-8";
-  }
-  return "application/octet-stream";
-}
-
-const char* file_extension(ExportFormat f) {
-  switch (f) {
-    case ExportFormat::m3u8: return "m3u8";
-    case ExportFormat::xspf: return "xspf";
-    case ExportFormat::json: return "json";
-    case ExportFormat::spotify: return "txt";
-  }
-  return "bin";
-}
-
-std::string export_playlist(const Playlist& p, ExportFormat f) {
-  switch (f) {
-    case ExportFormat::m3u8: return m3u8(p);
-    case ExportFormat::xspf: return xspf(p);
-    case ExportFormat::json: return to_json(p).dump(2) + "\n";
-    case ExportFormat::spotify: return spotify(p);
-  }
-  return {};
-}
+const char* to_string(ExportFormat f) { return info(f).name.data(); }
+const char* content_type(ExportFormat f) { return info(f).content_type.data(); }
+const char* file_extension(ExportFormat f) { return info(f).extension.data(); }
+std::string export_playlist(const Playlist& p, ExportFormat f) { return info(f).write(p); }
 
 }  // namespace promptlist

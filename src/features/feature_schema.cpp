@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace promptlist {
 
@@ -11,20 +12,20 @@ namespace {
 // loudness a few dB above 0, time_signature 0 (unknown) and 1, tempo 0 for
 // tracks it could not beat-track, hour-long recordings.
 constexpr std::array<FeatureSpec, kFeatureCount> kSpecs = {{
-    {Feature::danceability, "danceability", 0, 1, 0, 1, FeatureScale::unit, "", "how suitable for dancing"},
-    {Feature::energy, "energy", 0, 1, 0, 1, FeatureScale::unit, "", "intensity and activity"},
-    {Feature::valence, "valence", 0, 1, 0, 1, FeatureScale::unit, "", "musical positiveness (happy, cheerful)"},
-    {Feature::acousticness, "acousticness", 0, 1, 0, 1, FeatureScale::unit, "", "confidence the track is acoustic"},
-    {Feature::instrumentalness, "instrumentalness", 0, 1, 0, 1, FeatureScale::unit, "", "likelihood of no vocals"},
-    {Feature::speechiness, "speechiness", 0, 1, 0, 1, FeatureScale::unit, "", "presence of spoken words"},
-    {Feature::liveness, "liveness", 0, 1, 0, 1, FeatureScale::unit, "", "presence of an audience"},
-    {Feature::loudness, "loudness", -70, 10, -60, 0, FeatureScale::linear, "dB", "overall loudness"},
-    {Feature::tempo, "tempo", 0, 300, 30, 250, FeatureScale::linear, "BPM", "beats per minute"},
-    {Feature::duration_ms, "duration_ms", 0, 6 * 3600000.0, 30000, 1200000, FeatureScale::linear, "ms", "track length"},
-    {Feature::key, "key", -1, 11, 0, 11, FeatureScale::circular, "", "pitch class, 0 = C ... 11 = B (-1 = unknown)"},
-    {Feature::mode, "mode", 0, 1, 0, 1, FeatureScale::category, "", "0 = minor, 1 = major"},
-    {Feature::time_signature, "time_signature", 0, 7, 3, 7, FeatureScale::linear, "", "beats per bar (0 = unknown)"},
-    {Feature::popularity, "popularity", 0, 100, 0, 100, FeatureScale::linear, "", "Spotify popularity"},
+    {Feature::danceability, "danceability", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "how suitable for dancing"},
+    {Feature::energy, "energy", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "intensity and activity"},
+    {Feature::valence, "valence", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "musical positiveness (happy, cheerful)"},
+    {Feature::acousticness, "acousticness", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "confidence the track is acoustic"},
+    {Feature::instrumentalness, "instrumentalness", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "likelihood of no vocals"},
+    {Feature::speechiness, "speechiness", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "presence of spoken words"},
+    {Feature::liveness, "liveness", 0, 1, 0, 1, FeatureScale::unit, 0.01, "", "presence of an audience"},
+    {Feature::loudness, "loudness", -70, 10, -60, 0, FeatureScale::linear, 0.5, "dB", "overall loudness"},
+    {Feature::tempo, "tempo", 0, 300, 30, 250, FeatureScale::linear, 1, "BPM", "beats per minute"},
+    {Feature::duration_ms, "duration_ms", 0, 6 * 3600000.0, 30000, 1200000, FeatureScale::linear, 1000, "ms", "track length"},
+    {Feature::key, "key", -1, 11, 0, 11, FeatureScale::circular, 1, "", "pitch class, 0 = C ... 11 = B (-1 = unknown)"},
+    {Feature::mode, "mode", 0, 1, 0, 1, FeatureScale::category, 1, "", "0 = minor, 1 = major"},
+    {Feature::time_signature, "time_signature", 0, 7, 3, 7, FeatureScale::linear, 1, "", "beats per bar (0 = unknown)"},
+    {Feature::popularity, "popularity", 0, 100, 0, 100, FeatureScale::linear, 1, "", "Spotify popularity"},
 }};
 }  // namespace
 
@@ -42,6 +43,13 @@ bool FeatureValues::empty() const {
   for (const auto& v : values)
     if (v) return false;
   return true;
+}
+
+nlohmann::json to_json(const FeatureValues& values) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& spec : kSpecs)
+    if (auto v = values[spec.feature]) out[std::string(spec.name)] = *v;
+  return out;
 }
 
 bool feature_value_valid(Feature f, double v) {

@@ -2,16 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "promptlist/name_table.h"
+
 namespace promptlist {
 
-const char* to_string(TargetSource s) {
-  switch (s) {
-    case TargetSource::predicted: return "predicted";
-    case TargetSource::stated: return "stated";
-    case TargetSource::user: return "user";
-  }
-  return "?";
-}
+namespace {
+constexpr NamedValue<TargetSource> kSources[] = {
+    {TargetSource::predicted, "predicted"}, {TargetSource::stated, "stated"}, {TargetSource::user, "user"}};
+}  // namespace
+
+const char* to_string(TargetSource s) { return name_of(kSources, s); }
 
 bool FeatureTarget::empty() const {
   for (const auto& g : goals)
@@ -24,6 +24,11 @@ void FeatureTarget::set(Feature f, FeatureGoal goal) {
   if (slot && static_cast<int>(slot->source) > static_cast<int>(goal.source)) return;
   goal.value = clamp_to_target(f, goal.value);
   slot = std::move(goal);
+}
+
+void apply_overrides(FeatureTarget& target, const FeatureValues& overrides) {
+  for (const auto& spec : feature_specs())
+    if (auto v = overrides[spec.feature]) target.set(spec.feature, FeatureGoal{*v, 1.0, TargetSource::user, "set by you"});
 }
 
 nlohmann::json to_json(const FeatureTarget& target) {

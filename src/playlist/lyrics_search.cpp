@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "promptlist/error.h"
+#include "promptlist/name_table.h"
+#include "promptlist/text.h"
 
 namespace promptlist {
 
@@ -15,20 +17,18 @@ std::vector<std::string_view> chunk_texts(const VerseIndex& index) {
 }
 }  // namespace
 
-const char* to_string(LyricsScoring s) {
-  switch (s) {
-    case LyricsScoring::semantic: return "semantic";
-    case LyricsScoring::lexical: return "lexical";
-    case LyricsScoring::hybrid: return "hybrid";
-  }
-  return "?";
-}
+namespace {
+constexpr NamedValue<LyricsScoring> kScorings[] = {
+    {LyricsScoring::semantic, "semantic"}, {LyricsScoring::lexical, "lexical"}, {LyricsScoring::hybrid, "hybrid"}};
+}  // namespace
+
+const char* to_string(LyricsScoring s) { return name_of(kScorings, s); }
+
+std::vector<std::string> lyrics_scoring_names() { return names(kScorings); }
 
 LyricsScoring lyrics_scoring_from_string(std::string_view s) {
-  if (s == "semantic") return LyricsScoring::semantic;
-  if (s == "lexical") return LyricsScoring::lexical;
-  if (s == "hybrid") return LyricsScoring::hybrid;
-  throw Error("unknown lyrics scoring '" + std::string(s) + "' (expected semantic, lexical or hybrid)");
+  if (auto scoring = value_named(kScorings, s)) return *scoring;
+  throw Error("unknown lyrics scoring '" + std::string(utf8_prefix(s, 40)) + "' (expected " + name_list(kScorings) + ")");
 }
 
 LyricsSearch::LyricsSearch(const VerseIndex& index, const Embedder& embedder, float lexical_weight)

@@ -24,7 +24,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   if (p.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec) throw Error(path_ + ": cannot create folder: " + ec.message());
+    if (ec) throw EnvironmentError(path_ + ": cannot create folder: " + ec.message());
   }
   // A writer killed before commit() (kill -9 mid-index) could not remove
   // its temporary: the next write of the same file does.
@@ -32,7 +32,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   remove_abandoned(p.parent_path(), tmp_prefix);
   tmp_path_ = path_ + ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(tmp_path_.c_str(), "wb");
-  if (!file_) throw Error(io_error("cannot create", tmp_path_));
+  if (!file_) throw EnvironmentError(io_error("cannot create", tmp_path_));
 }
 
 AtomicFile::~AtomicFile() {
@@ -41,7 +41,7 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::write(const void* data, std::size_t size) {
-  if (size && std::fwrite(data, 1, size, file_) != size) throw Error(io_error("write failed", tmp_path_));
+  if (size && std::fwrite(data, 1, size, file_) != size) throw EnvironmentError(io_error("write failed", tmp_path_));
   offset_ += size;
 }
 
@@ -54,17 +54,17 @@ void AtomicFile::write_at(std::size_t offset, const void* data, std::size_t size
   if (offset + size > offset_) throw Error(tmp_path_ + ": write_at past the end");
   if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
       std::fwrite(data, 1, size, file_) != size || std::fseek(file_, 0, SEEK_END) != 0)
-    throw Error(io_error("write failed", tmp_path_));
+    throw EnvironmentError(io_error("write failed", tmp_path_));
 }
 
 void AtomicFile::commit() {
-  if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) throw Error(io_error("flush failed", tmp_path_));
+  if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) throw EnvironmentError(io_error("flush failed", tmp_path_));
   if (std::fclose(file_) != 0) {
     file_ = nullptr;
-    throw Error(io_error("close failed", tmp_path_));
+    throw EnvironmentError(io_error("close failed", tmp_path_));
   }
   file_ = nullptr;
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) throw Error(io_error("cannot replace", path_));
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) throw EnvironmentError(io_error("cannot replace", path_));
   committed_ = true;
   // Make the rename itself durable.
   std::filesystem::path parent = std::filesystem::path(path_).parent_path();

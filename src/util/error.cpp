@@ -6,6 +6,32 @@
 
 namespace promptlist {
 
+namespace {
+
+struct KindInfo {
+  ErrorKind kind;
+  const char* name;
+  int http_status;
+};
+
+constexpr KindInfo kKinds[] = {
+    {ErrorKind::bad_input, "bad input", 400},
+    {ErrorKind::not_found, "not found", 404},
+    {ErrorKind::unavailable, "unavailable", 503},
+    {ErrorKind::environment, "environment", 500},
+};
+
+const KindInfo& info(ErrorKind kind) {
+  for (const auto& k : kKinds)
+    if (k.kind == kind) return k;
+  return kKinds[0];
+}
+
+}  // namespace
+
+const char* to_string(ErrorKind kind) { return info(kind).name; }
+int http_status(ErrorKind kind) { return info(kind).http_status; }
+
 std::string describe_failure(const std::exception& e) {
   if (dynamic_cast<const std::bad_alloc*>(&e)) return "out of memory";
   if (const auto* fs = dynamic_cast<const std::filesystem::filesystem_error*>(&e))

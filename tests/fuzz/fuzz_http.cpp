@@ -25,8 +25,7 @@ namespace {
 
 struct Running {
   std::unique_ptr<test::World> world = test::make_world({"fuzz-http", 40, 0, 300});
-  CatalogMap map{*world->index, *world->catalog};
-  Server server{world->sources(), &map, [] {
+  Server server{*world->engine, [] {
                   ServerOptions o;
                   o.port = 0;
                   return o;

@@ -23,7 +23,7 @@ test::World& world() {
   return *w;
 }
 
-Playlist generate(const std::string& prompt, SignalMix by, std::size_t n = 20, FeatureValues overrides = {},
+Playlist generate(const std::string& prompt, const std::string& by, std::size_t n = 20, FeatureValues overrides = {},
                   std::size_t max_per_artist = 0) {
   auto& w = world();
   PlaylistRequest r;
@@ -44,24 +44,24 @@ double mean_feature(const Playlist& p, Feature f) {
 }  // namespace
 
 TEST(SoundPlaylist, CalmAcousticIsQuieterAndMoreAcousticThanTheCatalog) {
-  auto p = generate("calm acoustic songs for studying", SignalMix::sound);
+  auto p = generate("calm acoustic songs for studying", "sound");
   ASSERT_EQ(p.entries.size(), 20u);
-  EXPECT_TRUE(p.used_sound);
-  EXPECT_FALSE(p.used_lyrics);
+  EXPECT_TRUE(p.uses("sound"));
+  EXPECT_FALSE(p.uses("lyrics"));
   for (const auto& e : p.entries) {
     EXPECT_TRUE(e.sound);
     EXPECT_FALSE(e.has_lyrics_match);
     EXPECT_NE(e.why.find("sound fits"), std::string::npos) << e.why;
     EXPECT_NE(e.why.find("acousticness"), std::string::npos) << e.why;
   }
-  const auto& s = *world().sound;
+  const auto& s = *world().engine->sound();
   EXPECT_LT(mean_feature(p, Feature::energy), s.mean(Feature::energy) - 0.2);
   EXPECT_GT(mean_feature(p, Feature::acousticness), s.mean(Feature::acousticness) + 0.3);
 }
 
 TEST(SoundPlaylist, EnergeticDanceIsTheReverse) {
-  auto p = generate("I need energetic dance music for a party", SignalMix::sound);
-  const auto& s = *world().sound;
+  auto p = generate("I need energetic dance music for a party", "sound");
+  const auto& s = *world().engine->sound();
   EXPECT_GT(mean_feature(p, Feature::energy), s.mean(Feature::energy) + 0.1);
   EXPECT_GT(mean_feature(p, Feature::danceability), s.mean(Feature::danceability) + 0.1);
   EXPECT_LT(mean_feature(p, Feature::acousticness), s.mean(Feature::acousticness));
@@ -70,22 +70,22 @@ TEST(SoundPlaylist, EnergeticDanceIsTheReverse) {
 TEST(SoundPlaylist, UserOverridesWin) {
   FeatureValues o;
   o[Feature::tempo] = 120;
-  auto p = generate("calm acoustic songs", SignalMix::sound, 10, o);
+  auto p = generate("calm acoustic songs", "sound", 10, o);
   EXPECT_EQ(p.target[Feature::tempo]->source, TargetSource::user);
   for (const auto& e : p.entries) EXPECT_NEAR(*e.features[Feature::tempo], 120, 12) << e.title;
 }
 
 TEST(SoundPlaylist, ArtistCapHolds) {
-  auto p = generate("energetic dance", SignalMix::sound, 20, {}, 1);
+  auto p = generate("energetic dance", "sound", 20, {}, 1);
   std::set<std::string> artists;
   for (const auto& e : p.entries) EXPECT_TRUE(artists.insert(e.artist).second) << e.artist;
   EXPECT_EQ(p.entries.size(), 20u);
 }
 
 TEST(FusedPlaylist, BothSignalsShareTheList) {
-  auto p = generate("calm peaceful night", SignalMix::both);
+  auto p = generate("calm peaceful night", "both");
   ASSERT_EQ(p.entries.size(), 20u);
-  EXPECT_TRUE(p.used_lyrics && p.used_sound);
+  EXPECT_TRUE(p.uses("lyrics") && p.uses("sound"));
   std::size_t by_lyrics = 0, by_sound = 0;
   std::set<std::int64_t> keys;
   for (const auto& e : p.entries) {
@@ -101,9 +101,9 @@ TEST(FusedPlaylist, BothSignalsShareTheList) {
 }
 
 TEST(FusedPlaylist, APromptWithoutSoundFallsBackToLyricsWithANote) {
-  auto p = generate("cowboys on the range", SignalMix::both, 9);
-  EXPECT_TRUE(p.used_lyrics);
-  EXPECT_FALSE(p.used_sound);
+  auto p = generate("cowboys on the range", "both", 9);
+  EXPECT_TRUE(p.uses("lyrics"));
+  EXPECT_FALSE(p.uses("sound"));
   ASSERT_FALSE(p.notes.empty());
   EXPECT_NE(p.notes[0].find("names no sound"), std::string::npos);
   for (const auto& e : p.entries) EXPECT_TRUE(e.has_lyrics_match);
@@ -111,7 +111,7 @@ TEST(FusedPlaylist, APromptWithoutSoundFallsBackToLyricsWithANote) {
 
 TEST(FusedPlaylist, SoundOnlyWithoutSoundWordsIsAClearError) {
   try {
-    generate("cowboys on the range", SignalMix::sound);
+    generate("cowboys on the range", "sound");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("says nothing about how the music should sound"), std::string::npos);
@@ -119,7 +119,7 @@ TEST(FusedPlaylist, SoundOnlyWithoutSoundWordsIsAClearError) {
 }
 
 TEST(FusedPlaylist, JsonCarriesTargetFitAndFeatures) {
-  auto j = to_json(generate("calm acoustic evening", SignalMix::both, 6));
+  auto j = to_json(generate("calm acoustic evening", "both", 6));
   EXPECT_EQ(j["by"], "both");
   EXPECT_TRUE(j["target"]["features"].contains("acousticness"));
   bool saw_sound = false;

@@ -113,7 +113,7 @@ TEST(LyricsSearch, RelatedMeaningsScoreHigherThanUnrelated) {
     for (std::size_t i = 0; i < a.size(); ++i) dot += a[i] * b[i];
     return dot;  // both unit length
   };
-  const auto& s = *world().lyrics;
+  const auto& s = *world().engine->lyrics();
   for (const auto& c : cases) {
     const auto a = s.embed_prompt(c.anchor);
     EXPECT_GT(cosine(a, s.embed_prompt(c.related)), cosine(a, s.embed_prompt(c.unrelated)) + 0.05f) << c.anchor;
@@ -171,12 +171,12 @@ TEST(Playlist, JsonHasEverySongField) {
 
 TEST(IndexBuilder, SameCatalogGivesAByteIdenticalIndex) {
   const auto again = (world().dir / "again.plvi").string();
-  build_verse_index(*world().catalog, *world().embedder, again);
+  build_verse_index(*world().catalog, *world().engine->embedder(), again);
   EXPECT_EQ(test::read_file(again), test::read_file(world().dir / "index.plvi"));
-  EXPECT_EQ(world().index->catalog_fingerprint(), world().catalog->lyrics_fingerprint());
+  EXPECT_EQ(world().index().catalog_fingerprint(), world().catalog->lyrics_fingerprint());
 }
 
 TEST(LyricsSearch, RefusesAnIndexOfAnotherModel) {
-  SifEmbedder other(world().vectors, SifOptions{1e-4, 256});
-  EXPECT_THROW(LyricsSearch(*world().index, other), Error);
+  SifEmbedder other(std::make_shared<const WordVectors>(test::glove_model_path().string()), SifOptions{1e-4, 256});
+  EXPECT_THROW(LyricsSearch(world().index(), other), Error);
 }

@@ -69,7 +69,7 @@ TEST(RealModelThemes, AtLeastFourOfTheFirstFiveOnTheme) {
   for (const auto& theme : kThemes) {
     PlaylistRequest r;
     r.prompt = theme.prompt;
-    r.by = SignalMix::lyrics;
+    r.by = "lyrics";
     const Playlist p = make_playlist({h.catalog.get(), h.lyrics.get(), nullptr, nullptr}, r);
     const std::size_t top5 = test::on_theme(p, 5, theme.stems), top9 = test::on_theme(p, 9, theme.stems);
     std::printf("%-24s top 5: %zu/5  precision@9: %zu/9\n", theme.prompt, top5, top9);

@@ -16,7 +16,7 @@ namespace {
 
 struct MapWorld {
   std::unique_ptr<test::World> world = test::make_world({"catalog_map", 3, 200, 0});
-  std::unique_ptr<CatalogMap> map = std::make_unique<CatalogMap>(*world->index, *world->catalog);
+  std::unique_ptr<CatalogMap> map = std::make_unique<CatalogMap>(world->index(), *world->catalog);
 };
 
 MapWorld& map_world() {
@@ -44,7 +44,7 @@ std::map<std::int64_t, std::vector<float>> song_means(const VerseIndex& index) {
 TEST(CatalogMap, OnePointPerIndexedSongScaledToTheUnitSquare) {
   auto& w = map_world();
   std::set<std::int64_t> indexed;
-  for (std::size_t r = 0; r < w.world->index->size(); ++r) indexed.insert(w.world->index->chunk_song(r));
+  for (std::size_t r = 0; r < w.world->index().size(); ++r) indexed.insert(w.world->index().chunk_song(r));
   ASSERT_EQ(w.map->points().size(), indexed.size());
   float extent = 0;
   for (const auto& p : w.map->points()) {
@@ -77,7 +77,7 @@ TEST(CatalogMap, CentredWithTheWidestSpreadOnTheFirstAxis) {
 
 TEST(CatalogMap, ASongsOwnMeanVectorProjectsOntoItsPoint) {
   auto& w = map_world();
-  const auto means = song_means(*w.world->index);
+  const auto means = song_means(w.world->index());
   int checked = 0;
   for (const auto& [key, mean] : means) {
     const MapPoint* p = w.map->find(key);

@@ -23,7 +23,6 @@ namespace {
 // The first 300 songs and 3000 feature rows, served on an ephemeral port.
 struct Served {
   std::unique_ptr<test::World> world = test::make_world({"server", 1, 300, 3000});
-  std::unique_ptr<CatalogMap> map = std::make_unique<CatalogMap>(*world->index, *world->catalog);
   std::unique_ptr<Server> server;
   std::thread thread;
   int port = 0;
@@ -39,7 +38,7 @@ Served& world() {
     ServerOptions o;
     o.port = 0;
     o.web_root = web.string();
-    w.server = std::make_unique<Server>(w.world->sources(), w.map.get(), o);
+    w.server = std::make_unique<Server>(*w.world->engine, o);
     w.server->bind();
     w.port = w.server->bound_port();
     w.thread = std::thread([s = w.server.get()] { s->listen(); });

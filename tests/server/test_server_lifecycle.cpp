@@ -82,11 +82,22 @@ ServerOptions loopback_any_port() {
   return o;
 }
 
+// An engine over an empty catalog, opened without its signals: these tests
+// are about connections, not playlists.
+std::unique_ptr<Engine> empty_engine(const std::string& name) {
+  const auto dir = test::scratch_dir(name);
+  { Catalog created((dir / "catalog.db").string()); }  // an empty catalog file
+  EngineOptions options;
+  options.home = dir.string();
+  options.signals = "sound";
+  return std::make_unique<Engine>(options);
+}
+
 }  // namespace
 
 TEST(ServerLifecycle, ABurstOfConnectionsIsQueuedNotDropped) {
-  Catalog catalog((test::scratch_dir("server_backlog") / "catalog.db").string());
-  Server server({&catalog}, nullptr, loopback_any_port());
+  const auto engine = empty_engine("server_backlog");
+  Server server(*engine, loopback_any_port());
   server.bind();
   // Nobody accepts yet, so every connection waits in the listen backlog; one
   // that does not fit has its SYN dropped and stays unconnected for the
@@ -101,10 +112,10 @@ TEST(ServerLifecycle, ABurstOfConnectionsIsQueuedNotDropped) {
 }
 
 TEST(ServerLifecycle, SlowClientsDoNotStallOthersAndAreCutOff) {
-  Catalog catalog((test::scratch_dir("server_slow") / "catalog.db").string());
+  const auto engine = empty_engine("server_slow");
   ServerOptions o = loopback_any_port();
   o.connections.request_timeout = std::chrono::milliseconds(1500);
-  Server server({&catalog}, nullptr, o);
+  Server server(*engine, o);
   server.bind();
   ServingThread serving{server};
   httplib::Client client("127.0.0.1", server.bound_port());
@@ -148,13 +159,13 @@ TEST(ServerLifecycle, SlowClientsDoNotStallOthersAndAreCutOff) {
 }
 
 TEST(ServerLifecycle, StopRightAfterStartingIsNotLost) {
-  Catalog catalog((test::scratch_dir("server_lifecycle") / "catalog.db").string());
+  const auto engine = empty_engine("server_lifecycle");
   // stop() lands anywhere from before listen() runs to inside its loop.
   for (int i = 0; i < 20; ++i) {
     ServerOptions o;
     o.port = 0;
     o.math_threads = 0;
-    Server server({&catalog}, nullptr, o);
+    Server server(*engine, o);
     server.bind();
     std::thread serving([&] { server.listen(); });
     if (i % 2) std::this_thread::sleep_for(std::chrono::microseconds(50 * i));
@@ -164,11 +175,11 @@ TEST(ServerLifecycle, StopRightAfterStartingIsNotLost) {
 }
 
 TEST(ServerLifecycle, StopBeforeListenMakesListenReturn) {
-  Catalog catalog((test::scratch_dir("server_lifecycle_early") / "catalog.db").string());
+  const auto engine = empty_engine("server_lifecycle_early");
   ServerOptions o;
   o.port = 0;
   o.math_threads = 0;
-  Server server({&catalog}, nullptr, o);
+  Server server(*engine, o);
   server.bind();
   server.stop();
   std::thread serving([&] { server.listen(); });
@@ -176,11 +187,11 @@ TEST(ServerLifecycle, StopBeforeListenMakesListenReturn) {
 }
 
 TEST(ServerLifecycle, ServesUntilStopped) {
-  Catalog catalog((test::scratch_dir("server_lifecycle_serve") / "catalog.db").string());
+  const auto engine = empty_engine("server_lifecycle_serve");
   ServerOptions o;
   o.port = 0;
   o.math_threads = 0;
-  Server server({&catalog}, nullptr, o);
+  Server server(*engine, o);
   server.bind();
   std::thread serving([&] { server.listen(); });
   httplib::Client client("127.0.0.1", server.bound_port());
@@ -196,12 +207,12 @@ TEST(ServerLifecycle, ServesUntilStopped) {
 // Past the queue's room a connection is answered 503 at once: never left
 // waiting, never closed without a word.
 TEST(ServerLifecycle, AFullQueueAnswers503NotAnEmptyClose) {
-  Catalog catalog((test::scratch_dir("server_busy") / "catalog.db").string());
+  const auto engine = empty_engine("server_busy");
   ServerOptions o = loopback_any_port();
   o.connections.workers = 1;
   o.connections.max_queued = 1;
   o.connections.request_timeout = std::chrono::milliseconds(3000);
-  Server server({&catalog}, nullptr, o);
+  Server server(*engine, o);
   server.bind();
   ServingThread serving{server};
   // Two silent connections: one holds the worker, one the queue's only place.

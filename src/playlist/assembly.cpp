@@ -1,0 +1,63 @@
+#include "playlist/assembly.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace promptlist {
+
+namespace {
+
+std::string lowercase_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+PlaylistEntry entry_for(const Song& song, double score) {
+  PlaylistEntry e;
+  e.song_key = song.key;
+  e.song_id = song.id;
+  e.title = song.title;
+  e.artist = song.artist;
+  e.collection = song.collection;
+  e.spotify_id = song.spotify_id;
+  e.year = song.year;
+  e.features = song.features;
+  e.score = static_cast<float>(score);
+  return e;
+}
+
+}  // namespace
+
+const Song* SongLookup::find(std::int64_t key) {
+  auto it = songs_.find(key);
+  if (it == songs_.end()) it = songs_.emplace(key, catalog_.find(key)).first;
+  return it->second ? &*it->second : nullptr;
+}
+
+std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
+                                    const std::vector<std::unique_ptr<SignalRun>>& runs, SongLookup& songs,
+                                    const PlaylistRequest& request) {
+  std::vector<std::size_t> ranked(candidates.size());
+  std::iota(ranked.begin(), ranked.end(), std::size_t{0});
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [&](std::size_t a, std::size_t b) { return candidates[a].score > candidates[b].score; });
+  std::vector<PlaylistEntry> entries;
+  std::map<std::string, std::size_t> per_artist;
+  for (std::size_t i : ranked) {
+    if (entries.size() >= request.n) break;
+    const FusedCandidate& c = candidates[i];
+    const Song* song = songs.find(c.song_key);
+    if (!song) continue;
+    std::size_t& by_artist = per_artist[lowercase_ascii(song->artist)];
+    if (request.max_per_artist && by_artist >= request.max_per_artist) continue;
+    ++by_artist;
+    PlaylistEntry e = entry_for(*song, c.score);
+    for (std::size_t s = 0; s < runs.size(); ++s)
+      if (c.hits[s]) runs[s]->explain(*c.hits[s], *song, e);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+}  // namespace promptlist

@@ -1,0 +1,33 @@
+// src/playlist/assembly.h: fused candidates become playlist entries.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "promptlist/fusion.h"
+#include "promptlist/playlist.h"
+
+namespace promptlist {
+
+// The catalog's songs, each looked up once per request.
+class SongLookup {
+ public:
+  explicit SongLookup(const Catalog& catalog) : catalog_(catalog) {}
+  // nullptr when the song is gone (deleted since the index was built).
+  const Song* find(std::int64_t key);
+
+ private:
+  const Catalog& catalog_;
+  std::unordered_map<std::int64_t, std::optional<Song>> songs_;
+};
+
+// Walks the candidates best first (by score, ties in their order) and makes
+// at most request.n entries, at most request.max_per_artist per artist,
+// each with every signal's evidence and why-line (runs[i] explains hits[i]).
+std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
+                                    const std::vector<std::unique_ptr<SignalRun>>& runs, SongLookup& songs,
+                                    const PlaylistRequest& request);
+
+}  // namespace promptlist

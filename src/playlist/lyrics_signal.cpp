@@ -1,0 +1,167 @@
+// The lyrics signal: verse chunks ranked by what they say (LyricsSearch),
+// each song represented by its best chunk.
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
+#include "playlist/signals.h"
+#include "promptlist/text.h"
+
+namespace promptlist {
+
+namespace {
+
+// Function words never explain a match, even when BM25 counted them a little.
+bool is_function_word(const std::string& w) {
+  static const std::set<std::string> kWords = {
+      "and", "the", "for", "with", "are", "was", "but", "not", "you", "your", "our", "his", "her", "its",
+      "this", "that", "from", "into", "some", "all", "any", "can", "will", "has", "have", "had", "who",
+      "what", "when", "where", "which", "about", "want", "need", "like", "songs", "song", "music", "n't"};
+  return w.size() < 3 || kWords.count(w) != 0;
+}
+
+std::vector<std::string> shared_words(const std::vector<std::string>& prompt_words, std::string_view text) {
+  const auto words = word_tokens(text);
+  std::set<std::string> in_text(words.begin(), words.end());
+  std::vector<std::string> shared;
+  for (const auto& w : prompt_words)
+    if (!is_function_word(w) && in_text.count(w) && std::find(shared.begin(), shared.end(), w) == shared.end())
+      shared.push_back(w);
+  return shared;
+}
+
+std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
+
+// 'verse 2 ("Over the hills") is close in meaning (cosine 0.61) and says "hills"'
+std::string explain_lyrics(const PlaylistEntry& e, LyricsScoring scoring) {
+  std::string why = "verse " + std::to_string(e.verse + 1) + " (\"" + first_line(e.matched_text) + "\")";
+  char buf[64];
+  if (scoring != LyricsScoring::lexical) {
+    std::snprintf(buf, sizeof buf, " is close in meaning (cosine %.2f)", e.semantic);
+    why += buf;
+  }
+  if (!e.shared_words.empty()) {
+    why += scoring == LyricsScoring::lexical ? " says " : " and says ";
+    for (std::size_t i = 0; i < e.shared_words.size(); ++i) why += (i ? ", " : "") + ("\"" + e.shared_words[i] + "\"");
+  }
+  return why;
+}
+
+class LyricsRun : public SignalRun {
+ public:
+  LyricsRun(const LyricsSearch& lyrics, ChunkScores scores, const PlaylistRequest& request, Playlist& playlist)
+      : index_(lyrics.index()),
+        scores_(std::move(scores)),
+        scoring_(request.scoring),
+        prompt_words_(word_tokens(request.prompt)),
+        playlist_(playlist),
+        order_(index_.size()) {
+    std::iota(order_.begin(), order_.end(), 0u);
+  }
+
+  // Widens top_k (doubling) until the best top_k chunks hold `pool`
+  // distinct songs, then returns every song among them at its best chunk.
+  std::vector<SignalHit> rank(std::size_t pool) override {
+    const std::size_t total = order_.size();
+    std::size_t top_k = std::min(total, pool);
+    for (;;) {
+      sort_best(top_k);
+      std::set<std::int64_t> distinct;
+      for (std::size_t i = 0; i < top_k; ++i) distinct.insert(index_.chunk_song(order_[i]));
+      if (distinct.size() >= pool || top_k >= total) break;
+      top_k = std::min(total, top_k * 2);
+    }
+    std::vector<SignalHit> hits;
+    best_chunk_.clear();
+    for (std::size_t i = 0; i < top_k; ++i) {
+      const std::int64_t song = index_.chunk_song(order_[i]);
+      if (best_chunk_.try_emplace(song, order_[i]).second)  // chunks come best first: this is the song's best
+        hits.push_back({song, scores_.combined[order_[i]], hits.size()});
+    }
+    exhausted_ = top_k >= total;
+    playlist_.top_k = top_k;
+    return hits;
+  }
+
+  bool exhausted() const override { return exhausted_; }
+  double best_score() const override { return order_.empty() ? 1.0 : std::max(1e-6f, scores_.combined[order_[0]]); }
+  // Songs found by another signal have no lyrics match unless this signal found them.
+  std::optional<SignalHit> judge(const Song&) override { return std::nullopt; }
+
+  void explain(const SignalHit& hit, const Song&, PlaylistEntry& e) override {
+    const std::uint32_t row = best_chunk_.at(hit.song_key);
+    e.has_lyrics_match = true;
+    e.lyrics_score = scores_.combined[row];
+    e.semantic = scores_.semantic[row];
+    e.lexical = scores_.lexical[row];
+    e.chunk_row = row;
+    const VerseChunk chunk = index_.chunk(row);
+    e.verse = chunk.verse;
+    e.line_begin = chunk.line_begin;
+    e.line_end = chunk.line_end;
+    e.matched_text = chunk.text;
+    e.shared_words = shared_words(prompt_words_, chunk.text);
+    append_why(e, explain_lyrics(e, scoring_));
+  }
+
+ private:
+  // Chunks best first, sorted lazily as top_k widens.
+  void sort_best(std::size_t top_k) {
+    if (top_k <= sorted_) return;
+    const auto& combined = scores_.combined;
+    std::partial_sort(order_.begin() + static_cast<std::ptrdiff_t>(sorted_),
+                      order_.begin() + static_cast<std::ptrdiff_t>(top_k), order_.end(),
+                      [&](std::uint32_t a, std::uint32_t b) {
+                        return combined[a] > combined[b] || (combined[a] == combined[b] && a < b);
+                      });
+    sorted_ = top_k;
+  }
+
+  const VerseIndex& index_;
+  ChunkScores scores_;
+  LyricsScoring scoring_;
+  std::vector<std::string> prompt_words_;
+  Playlist& playlist_;
+  std::vector<std::uint32_t> order_;  // chunk rows, best first up to sorted_
+  std::size_t sorted_ = 0;
+  bool exhausted_ = false;
+  std::unordered_map<std::int64_t, std::uint32_t> best_chunk_;  // song key -> its best chunk, of the last rank()
+};
+
+class LyricsSignal : public Signal {
+ public:
+  explicit LyricsSignal(const LyricsSearch* lyrics) : lyrics_(lyrics) {}
+  std::string_view name() const override { return "lyrics"; }
+  std::string_view chosen_by() const override { return "their lyrics"; }
+  bool available() const override { return lyrics_ != nullptr; }
+  std::string unavailable_reason() const override { return "there is no lyrics index; run 'promptlist index' first"; }
+
+  std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
+    ChunkScores scores = lyrics_->score(q.request.prompt, q.request.scoring);
+    q.playlist.prompt_stats = scores.prompt;
+    const bool no_meaning = q.request.scoring == LyricsScoring::lexical || scores.prompt.tokens == 0 ||
+                            scores.prompt.unknown == scores.prompt.tokens;
+    if (no_meaning && !scores.lexical_hits) {
+      refusal = {"no lyrics match the prompt's words",
+                 "none of the prompt's words is known to the model or found in the lyrics; try other words"};
+      return nullptr;
+    }
+    if (scores.prompt.unknown > 0)
+      q.playlist.notes.push_back(std::to_string(scores.prompt.unknown) + " of " + std::to_string(scores.prompt.tokens) +
+                                 " prompt words are unknown to the model");
+    return std::make_unique<LyricsRun>(*lyrics_, std::move(scores), q.request, q.playlist);
+  }
+
+ private:
+  const LyricsSearch* lyrics_;
+};
+
+}  // namespace
+
+std::unique_ptr<Signal> make_lyrics_signal(const PlaylistSources& sources) {
+  return std::make_unique<LyricsSignal>(sources.lyrics);
+}
+
+}  // namespace promptlist

@@ -1,0 +1,18 @@
+// src/playlist/signals.h: the signals make_signals() registers, each in its
+// own file (lyrics_signal.cpp, sound_signal.cpp).
+#pragma once
+
+#include <memory>
+
+#include "promptlist/playlist.h"
+#include "promptlist/signal.h"
+
+namespace promptlist {
+
+std::unique_ptr<Signal> make_lyrics_signal(const PlaylistSources& sources);
+std::unique_ptr<Signal> make_sound_signal(const PlaylistSources& sources);
+
+// Appends one signal's why-line to an entry's ("...; sound fits 93%").
+void append_why(PlaylistEntry& entry, const std::string& why);
+
+}  // namespace promptlist
