@@ -157,10 +157,9 @@ async function openSong(s) {
   }
 }
 
-const RANGES = {
-  loudness: [-60, 0, 0.5], tempo: [30, 250, 1], duration_ms: [30000, 1200000, 1000], key: [0, 11, 1],
-  mode: [0, 1, 1], time_signature: [3, 7, 1], popularity: [0, 100, 1],
-};
+// What the engine offers (GET /api/engine): its signals, feature ranges and
+// export formats come from the C++ tables, never from a copy here.
+const engine = { features: {} };
 
 function renderFeatures(target) {
   const features = target && target.features ? target.features : {};
@@ -170,7 +169,8 @@ function renderFeatures(target) {
   box.replaceChildren();
   for (const name of names) {
     const f = features[name];
-    const [min, max, step] = RANGES[name] || [0, 1, 0.01];
+    const spec = engine.features[name];
+    const [min, max, step] = spec ? [spec.min, spec.max, spec.step] : [0, 1, 0.01];
     const row = document.createElement("div");
     row.className = "feature";
     const label = document.createElement("label");
@@ -208,14 +208,37 @@ function regenerate() {
   generate(request);
 }
 
-// Offer only the signals this catalog has: no audio features, no "sound"
-// or "both"; no lyrics index, no "lyrics" or "both".
-async function loadCapabilities() {
+// Offer only the signals this catalog has (no audio features: no "sound";
+// no lyrics index: no "lyrics"), and "every signal" when there are several.
+function fillSignals(description) {
+  const select = $("by");
+  select.replaceChildren();
+  const available = description.signals.filter((s) => s.available).map((s) => s.name);
+  if (available.length > 1) select.append(new Option(available.join(" and "), description.all_signals));
+  for (const name of available) select.append(new Option(name, name));
+  if (!select.options.length) setStatus("This catalog has neither a lyrics index nor audio features.", true);
+}
+
+function fillExportFormats(description) {
+  const copy = $("copy-spotify");
+  for (const format of description.export_formats) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.format = format.name;
+    b.textContent = format.label;
+    b.addEventListener("click", () => exportAs(format));
+    copy.before(b);
+  }
+}
+
+async function loadEngine() {
   try {
-    const health = await api("/api/health");
-    const usable = { lyrics: health.lyrics, sound: health.sound, both: health.lyrics && health.sound };
-    for (const option of [...$("by").options]) if (!usable[option.value]) option.remove();
-    if (!$("by").options.length) setStatus("This catalog has neither a lyrics index nor audio features.", true);
+    const description = await api("/api/engine");
+    for (const f of description.features) engine.features[f.name] = f;
+    $("prompt").maxLength = description.limits.prompt_chars;
+    $("count").max = description.limits.n;
+    fillSignals(description);
+    fillExportFormats(description);
   } catch (e) {
     setStatus(e.message, true);
   }
@@ -261,7 +284,7 @@ function drawMap() {
 async function exportAs(format) {
   if (!state.request) return;
   try {
-    const res = await fetch("/api/export?format=" + format, {
+    const res = await fetch("/api/export?format=" + format.name, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(state.request),
@@ -270,11 +293,11 @@ async function exportAs(format) {
     const blob = await res.blob();
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = "playlist." + (format === "spotify" ? "txt" : format);
+    a.download = "playlist." + format.extension;
     document.body.append(a);
     a.click();
     a.remove();
-    setStatus(`Saved playlist.${format === "spotify" ? "txt" : format}.`);
+    setStatus(`Saved ${a.download}.`);
   } catch (e) {
     setStatus(e.message, true);
   }
@@ -303,7 +326,6 @@ for (const b of document.querySelectorAll(".example"))
     generate(currentRequest(b.textContent));
   });
 $("regenerate").addEventListener("click", regenerate);
-for (const b of document.querySelectorAll(".export button[data-format]")) b.addEventListener("click", () => exportAs(b.dataset.format));
 $("copy-spotify").addEventListener("click", copySpotify);
-loadCapabilities();
+loadEngine();
 loadMap();

@@ -143,96 +143,132 @@ struct Server::Impl {
     return out;
   }
 
-  void routes() {
-    http.set_limits(options.connections);
-    http.set_payload_max_length(options.max_body_bytes);
-    // Small JSON replies: without TCP_NODELAY, Nagle's algorithm and delayed
-    // ACKs add ~40 ms to every keep-alive request.
-    http.set_tcp_nodelay(true);
-    http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
-      const auto& stats = catalog_stats;
-      reply(res, 200,
-            {{"status", "ok"},
-             {"version", PROMPTLIST_VERSION},
-             {"model", engine_json["model"]},
-             {"songs", stats.songs},
-             {"songs_with_lyrics", stats.songs_with_lyrics},
-             {"songs_with_features", stats.songs_with_features},
-             {"signals", engine_json["signals"]},
-             {"lyrics", sources.lyrics != nullptr},
-             {"sound", sources.sound != nullptr},
-             {"predictor", engine_json["predictor"]},
-             {"limits", {{"prompt_chars", kMaxPromptChars}, {"n", kMaxPlaylistSize}, {"body_bytes", options.max_body_bytes}}}});
-    });
-    http.Post("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
-      reply(res, 200, playlist_json(engine.playlist(parse_request(req.body))));
-    });
-    http.Get("/api/song", [this](const httplib::Request& req, httplib::Response& res) {
-      const std::string id = req.get_param_value("id");
-      if (id.empty()) throw Error("give the song as ?id=...");
-      const auto song = sources.catalog->find(id);
-      if (!song) throw NotFound("no song with id '" + std::string(utf8_prefix(id, 200)) + "'");
-      reply(res, 200, to_json(*song));
-    });
-    http.Get("/api/features", [this](const httplib::Request& req, httplib::Response& res) {
-      if (!sources.predictor) throw Unavailable("this catalog has no audio features to predict");
-      PlaylistRequest r;
-      r.prompt = req.get_param_value("prompt");
-      validate(r);
-      json out = to_json(sources.predictor->predict(r.prompt));
-      out["predictor"] = sources.predictor->name();
-      reply(res, 200, out);
-    });
-    http.Get("/api/engine", [this](const httplib::Request&, httplib::Response& res) { reply(res, 200, engine_json); });
-    http.Get("/api/map", [this](const httplib::Request&, httplib::Response& res) {
-      if (!map) throw Unavailable("no lyrics index, so no map");
-      json songs = json::array();
-      for (const auto& p : map->points())
-        songs.push_back({{"id", p.id}, {"title", p.title}, {"artist", p.artist}, {"x", p.x}, {"y", p.y}});
-      reply(res, 200, {{"songs", songs}});
-    });
-    http.Post("/api/export", [this](const httplib::Request& req, httplib::Response& res) {
-      const ExportFormat format = export_format_from_string(req.get_param_value("format"));
-      const Playlist p = engine.playlist(parse_request(req.body));
-      res.set_header("Content-Disposition", std::string("attachment; filename=\"playlist.") + file_extension(format) + "\"");
-      res.set_content(export_playlist(p, format), content_type(format));
-    });
+  // ---- the endpoints (server.h lists them)
+  using Request = httplib::Request;
+  using Response = httplib::Response;
+
+  void health(const Request&, Response& res) const {
+    const auto& stats = catalog_stats;
+    reply(res, 200,
+          {{"status", "ok"},
+           {"version", PROMPTLIST_VERSION},
+           {"model", engine_json["model"]},
+           {"songs", stats.songs},
+           {"songs_with_lyrics", stats.songs_with_lyrics},
+           {"songs_with_features", stats.songs_with_features},
+           {"signals", engine_json["signals"]},
+           {"lyrics", sources.lyrics != nullptr},
+           {"sound", sources.sound != nullptr},
+           {"predictor", engine_json["predictor"]},
+           {"limits", {{"prompt_chars", kMaxPromptChars}, {"n", kMaxPlaylistSize}, {"body_bytes", options.max_body_bytes}}}});
+  }
+
+  void playlist(const Request& req, Response& res) const {
+    reply(res, 200, playlist_json(engine.playlist(parse_request(req.body))));
+  }
+
+  void song(const Request& req, Response& res) const {
+    const std::string id = req.get_param_value("id");
+    if (id.empty()) throw Error("give the song as ?id=...");
+    const auto found = sources.catalog->find(id);
+    if (!found) throw NotFound("no song with id '" + std::string(utf8_prefix(id, 200)) + "'");
+    reply(res, 200, to_json(*found));
+  }
+
+  void features(const Request& req, Response& res) const {
+    if (!sources.predictor) throw Unavailable("this catalog has no audio features to predict");
+    PlaylistRequest r;
+    r.prompt = req.get_param_value("prompt");
+    validate(r);
+    json out = to_json(sources.predictor->predict(r.prompt));
+    out["predictor"] = sources.predictor->name();
+    reply(res, 200, out);
+  }
+
+  void description(const Request&, Response& res) const { reply(res, 200, engine_json); }
+
+  void map_points(const Request&, Response& res) const {
+    if (!map) throw Unavailable("no lyrics index, so no map");
+    json songs = json::array();
+    for (const auto& p : map->points())
+      songs.push_back({{"id", p.id}, {"title", p.title}, {"artist", p.artist}, {"x", p.x}, {"y", p.y}});
+    reply(res, 200, {{"songs", songs}});
+  }
+
+  void export_file(const Request& req, Response& res) const {
+    const ExportFormat format = export_format_from_string(req.get_param_value("format"));
+    const Playlist p = engine.playlist(parse_request(req.body));
+    res.set_header("Content-Disposition", std::string("attachment; filename=\"playlist.") + file_extension(format) + "\"");
+    res.set_content(export_playlist(p, format), content_type(format));
+  }
+
+  // The one list of endpoints: each is served on its method, and the other
+  // method gets a 405 that names the right one (not cpp-httplib's 404).
+  struct Route {
+    const char* path;
+    bool post;
+    void (Impl::*handle)(const Request&, Response&) const;
+  };
+  static constexpr Route kRoutes[] = {
+      {"/api/health", false, &Impl::health},     {"/api/playlist", true, &Impl::playlist},
+      {"/api/song", false, &Impl::song},         {"/api/features", false, &Impl::features},
+      {"/api/engine", false, &Impl::description}, {"/api/map", false, &Impl::map_points},
+      {"/api/export", true, &Impl::export_file},
+  };
+
+  void add_routes() {
+    for (const Route& route : kRoutes) {
+      auto handler = [this, handle = route.handle](const Request& req, Response& res) { (this->*handle)(req, res); };
+      const char* allowed = route.post ? "POST" : "GET";
+      auto wrong_method = [allowed](const Request& req, Response& res) {
+        res.set_header("Allow", allowed);
+        reply(res, 405, {{"error", req.path + " takes " + allowed}});
+      };
+      if (route.post) {
+        http.Post(route.path, handler);
+        http.Get(route.path, wrong_method);
+      } else {
+        http.Get(route.path, handler);
+        http.Post(route.path, wrong_method);
+      }
+    }
+  }
+
+  void add_guards() {
     // A decoded %00 would cut the file name short where the file is opened
     // ("/index.html%00.txt" served index.html as text): no path has one.
     // Parameters are checked here, before any handler, so no handler sees invalid UTF-8.
-    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    http.set_pre_routing_handler([](const Request& req, Response&) {
       if (req.path.find('\0') != std::string::npos) throw Error("the path contains a NUL byte");
       check_parameters_are_utf8(req);
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    http.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr failure) { reply_to_failure(res, failure); });
-    if (!options.web_root.empty()) {
-      // cpp-httplib refuses paths that leave the mount point ("..", absolute).
-      if (!http.set_mount_point("/", options.web_root))
-        throw Error(options.web_root + ": the web folder does not exist");
-      http.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
-    }
-    // The right path with the wrong method is 405 and says which one to use,
-    // not the 404 cpp-httplib would give.
-    const auto wrong_method = [](const char* allowed) {
-      return [allowed](const httplib::Request& req, httplib::Response& res) {
-        res.set_header("Allow", allowed);
-        reply(res, 405, {{"error", req.path + " takes " + allowed}});
-      };
-    };
-    for (const char* path : {"/api/playlist", "/api/export"}) http.Get(path, wrong_method("POST"));
-    for (const char* path : {"/api/health", "/api/song", "/api/features", "/api/map", "/api/engine"})
-      http.Post(path, wrong_method("GET"));
+    http.set_exception_handler([](const Request&, Response& res, std::exception_ptr failure) { reply_to_failure(res, failure); });
     // cpp-httplib calls this for every status >= 400, also after a handler
     // replied: its message ("no song with id ...") must stand.
-    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    http.set_error_handler([](const Request& req, Response& res) {
       if (!res.body.empty()) return;
       if (res.status == 404 && req.path.rfind("/api/", 0) == 0) reply(res, 404, {{"error", "no such endpoint"}});
       else if (res.status == 413) reply(res, 413, {{"error", "request body is too large"}});
       else res.set_content(std::to_string(res.status) + "\n", "text/plain");
     });
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+  }
+
+  void routes() {
+    http.set_limits(options.connections);
+    http.set_payload_max_length(options.max_body_bytes);
+    // Small JSON replies: without TCP_NODELAY, Nagle's algorithm and delayed
+    // ACKs add ~40 ms to every keep-alive request.
+    http.set_tcp_nodelay(true);
+    add_routes();
+    add_guards();
+    if (!options.web_root.empty()) {
+      // cpp-httplib refuses paths that leave the mount point ("..", absolute).
+      if (!http.set_mount_point("/", options.web_root))
+        throw Error(options.web_root + ": the web folder does not exist");
+      http.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
+    }
   }
 };
 

@@ -162,10 +162,11 @@ await check("phone width: no sideways scrolling", async () => {
 
 await check("a catalog without audio features offers only lyrics", async () => {
   const lyricsOnly = await context.newPage();
-  // The page asks /api/health what the catalog has; answer as a lyrics-only one would.
-  await lyricsOnly.route("**/api/health", async (route) => {
-    const health = await (await route.fetch()).json();
-    await route.fulfill({ json: { ...health, sound: false, predictor: null, songs_with_features: 0 } });
+  // The page asks /api/engine which signals the catalog has; answer as a lyrics-only one would.
+  await lyricsOnly.route("**/api/engine", async (route) => {
+    const engine = await (await route.fetch()).json();
+    const signals = engine.signals.map((s) => ({ ...s, available: s.name === "lyrics" }));
+    await route.fulfill({ json: { ...engine, signals, predictor: null } });
   });
   await lyricsOnly.goto(base);
   await lyricsOnly.waitForFunction(() => document.getElementById("by").options.length === 1);

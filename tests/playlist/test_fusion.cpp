@@ -7,6 +7,7 @@
 
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/error.h"
+#include "promptlist/fusion.h"
 #include "promptlist/index_builder.h"
 #include "promptlist/playlist.h"
 #include "promptlist/sif_embedder.h"
@@ -131,4 +132,34 @@ TEST(FusedPlaylist, JsonCarriesTargetFitAndFeatures) {
     EXPECT_TRUE(s["spotify_id"].is_string());
   }
   EXPECT_TRUE(saw_sound);
+}
+
+TEST(Fusion, OneSignalScalesByItsBestSeveralUseReciprocalRanks) {
+  std::vector<FusedCandidate> one = {{1, {SignalHit{1, 0.8, 0}}, 0}, {2, {SignalHit{2, 0.4, 1}}, 0}};
+  fuse(one, {0.8}, FusionOptions{});
+  EXPECT_DOUBLE_EQ(one[0].score, 1.0);
+  EXPECT_DOUBLE_EQ(one[1].score, 0.5);
+
+  std::vector<FusedCandidate> two = {{1, {SignalHit{1, 0.8, 0}, SignalHit{1, 0.9, 0}}, 0},
+                                     {2, {SignalHit{2, 0.4, 1}, std::nullopt}, 0},
+                                     {3, {std::nullopt, SignalHit{3, 0.5, 0}}, 0}};
+  FusionOptions options;
+  options.rrf_k = 60;
+  fuse(two, {0.8, 0.9}, options);
+  EXPECT_DOUBLE_EQ(two[0].score, 1.0) << "first in both signals";
+  EXPECT_DOUBLE_EQ(two[2].score, 0.5) << "first in one of two";
+  EXPECT_DOUBLE_EQ(two[1].score, (1.0 / 62) * 61 / 2) << "second in one of two";
+  options.rrf_k = 0;  // the constant decides how much a place is worth
+  fuse(two, {0.8, 0.9}, options);
+  EXPECT_DOUBLE_EQ(two[1].score, 0.25);
+}
+
+TEST(Fusion, AnUnknownSignalIsRefusedByName) {
+  try {
+    generate("calm night", "vibes");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::bad_input);
+    EXPECT_NE(std::string(e.what()).find("expected lyrics, sound or both"), std::string::npos) << e.what();
+  }
 }

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "promptlist/server.h"
 #include "test_support.h"
 
@@ -232,4 +234,32 @@ TEST(ServerLifecycle, AFullQueueAnswers503NotAnEmptyClose) {
   EXPECT_EQ(r->get_header_value("Retry-After"), "1");
   EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(500));
   for (int fd : holders) ::close(fd);
+}
+
+// Each kind of error has its status: what the request got wrong (400), what
+// does not exist (404), what this server was not set up with (503).
+TEST(ServerErrors, TheStatusSaysWhoseProblemItIs) {
+  const auto engine = empty_engine("server_error_kinds");
+  Server server(*engine, loopback_any_port());
+  server.bind();
+  ServingThread serving{server};
+  httplib::Client client("127.0.0.1", server.bound_port());
+  client.set_read_timeout(5);
+  const auto expect = [&](httplib::Result r, int status, const char* kind) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    EXPECT_EQ(nlohmann::json::parse(r->body)["kind"], kind) << r->body;
+  };
+  expect(client.Post("/api/playlist", R"({"prompt": "calm", "by": "lyrics"})", "application/json"), 503, "unavailable");
+  expect(client.Post("/api/playlist", R"({"prompt": "calm", "by": "vibes"})", "application/json"), 400, "bad input");
+  expect(client.Post("/api/playlist", R"({"prompt": ""})", "application/json"), 400, "bad input");
+  expect(client.Get("/api/song?id=nope"), 404, "not found");
+  expect(client.Get("/api/features?prompt=calm"), 503, "unavailable");
+  expect(client.Get("/api/map"), 503, "unavailable");
+  expect(client.Get("/api/song?id=%FF"), 400, "bad input");
+  auto engine_reply = client.Get("/api/engine");
+  ASSERT_TRUE(engine_reply);
+  EXPECT_EQ(engine_reply->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(engine_reply->body)["features"].size(), feature_specs().size());
+  EXPECT_EQ(client.Post("/api/engine", "{}", "application/json")->status, 405);
 }

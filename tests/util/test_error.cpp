@@ -19,3 +19,19 @@ TEST(DescribeFailure, NamesTheKindOfProblemInOurWords) {
     EXPECT_EQ(describe_failure(e).rfind("file system: /no/such/file: ", 0), 0u) << describe_failure(e);
   }
 }
+
+TEST(ErrorKind, EachKindHasItsNameAndStatus) {
+  EXPECT_EQ(http_status(Error("x").kind()), 400) << "an Error is bad input unless it says otherwise";
+  EXPECT_EQ(http_status(NotFound("x").kind()), 404);
+  EXPECT_EQ(http_status(Unavailable("x").kind()), 503);
+  EXPECT_EQ(http_status(EnvironmentError("x").kind()), 500);
+  EXPECT_STREQ(to_string(ErrorKind::environment), "environment");
+  EXPECT_STREQ(to_string(ErrorKind::not_found), "not found");
+  // A kind survives being caught as the base type.
+  try {
+    throw Unavailable("no index");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unavailable);
+    EXPECT_STREQ(e.what(), "no index");
+  }
+}
