@@ -4,9 +4,10 @@
 // send a fixed number of requests each: GET /api/health (the no-work
 // baseline) and POST /api/playlist with MusicCaps captions as prompts, by
 // lyrics and by both signals. Reports requests/s and latency p50/p99.
-// MATH_THREADS is ServerOptions::math_threads (OpenBLAS threads per call;
-// 0 keeps OpenBLAS's default, one per core), to compare the two.
+// MATH_THREADS is what `promptlist serve --math-threads` sets (OpenBLAS
+// threads per call; 0 keeps OpenBLAS's default, one per core), to compare.
 // Usage: bench_server [CLIENTS=4] [REQUESTS_PER_CLIENT=50] [MATH_THREADS=1]
+#include <cblas.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
   const int math_threads = argc > 3 ? std::atoi(argv[3]) : 1;
   const std::string data = std::getenv("PROMPTLIST_DATA") ? std::getenv("PROMPTLIST_DATA") : "../shared/data";
   ServerOptions options;
-  options.math_threads = math_threads;
+  if (math_threads > 0) openblas_set_num_threads(math_threads);
   bench::DemoServer demo(options);
   const int port = demo.port();
 

@@ -57,11 +57,6 @@ struct ServerOptions {
   int port = 8080;          // 0: any free port (see bound_port())
   std::string web_root;     // folder served at /; empty: API only
   std::size_t max_body_bytes = 64 * 1024;
-  // OpenBLAS threads per BLAS call while serving (0: leave the process's
-  // setting). The server's parallelism is across requests; OpenBLAS's own
-  // thread pool, shared by concurrent callers, cut playlist throughput 3x and
-  // raised p99 7x with 4 clients on 2 cores (bench_server 4 50 0 vs 4 50 1).
-  int math_threads = 1;
   ConnectionLimits connections;
 };
 

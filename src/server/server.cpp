@@ -1,6 +1,5 @@
 #include "promptlist/server.h"
 
-#include <cblas.h>
 #include <httplib.h>
 
 #include <atomic>
@@ -294,7 +293,6 @@ void Server::bind() {
 int Server::bound_port() const { return impl_->port; }
 
 void Server::listen() {
-  if (impl_->options.math_threads > 0) openblas_set_num_threads(impl_->options.math_threads);
   impl_->phase = Impl::Phase::listening;
   if (!impl_->stop_requested) impl_->http.listen_after_bind();
   impl_->phase = Impl::Phase::done;

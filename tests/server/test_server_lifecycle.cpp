@@ -80,7 +80,6 @@ struct ServingThread {
 ServerOptions loopback_any_port() {
   ServerOptions o;
   o.port = 0;
-  o.math_threads = 0;
   return o;
 }
 
@@ -166,7 +165,6 @@ TEST(ServerLifecycle, StopRightAfterStartingIsNotLost) {
   for (int i = 0; i < 20; ++i) {
     ServerOptions o;
     o.port = 0;
-    o.math_threads = 0;
     Server server(*engine, o);
     server.bind();
     std::thread serving([&] { server.listen(); });
@@ -180,7 +178,6 @@ TEST(ServerLifecycle, StopBeforeListenMakesListenReturn) {
   const auto engine = empty_engine("server_lifecycle_early");
   ServerOptions o;
   o.port = 0;
-  o.math_threads = 0;
   Server server(*engine, o);
   server.bind();
   server.stop();
@@ -192,7 +189,6 @@ TEST(ServerLifecycle, ServesUntilStopped) {
   const auto engine = empty_engine("server_lifecycle_serve");
   ServerOptions o;
   o.port = 0;
-  o.math_threads = 0;
   Server server(*engine, o);
   server.bind();
   std::thread serving([&] { server.listen(); });
