@@ -21,6 +21,11 @@ struct FusionOptions {
   // and rank-based, so signals with very different score scales (a few
   // thousand verses, tens of thousands of tracks) share the list fairly.
   double rrf_k = 60;
+  // A signal that answers what the prompt asked for by name ("songs like
+  // Queen", "90s", "hard rock") counts this many times a signal of general
+  // fit (lyrics, sound): its first ~2 * rrf_k places come before the best
+  // verse, and a named artist's tracks are not interleaved with hymns.
+  double request_weight = 3;
 };
 
 // One candidate song and what each signal made of it.
@@ -31,8 +36,9 @@ struct FusedCandidate {
 };
 
 // One signal: its score scaled by its best (best_scores). Several: the
-// reciprocal rank fusion, scaled so that first in every signal is 1.
+// reciprocal rank fusion, each signal's term times its weight (empty: all
+// 1), scaled so that first in every signal is 1.
 void fuse(std::vector<FusedCandidate>& candidates, const std::vector<double>& best_scores,
-          const FusionOptions& options);
+          const FusionOptions& options, const std::vector<double>& weights = {});
 
 }  // namespace promptlist

@@ -28,6 +28,7 @@
 #include "promptlist/lyrics_search.h"
 #include "promptlist/signal.h"
 #include "promptlist/sound_ranking.h"
+#include "promptlist/track_facts.h"
 
 namespace promptlist {
 
@@ -52,6 +53,7 @@ struct PlaylistSources {
   const LyricsSearch* lyrics = nullptr;         // the verse index and its embedder: the lyrics signal
   const SoundRanker* sound = nullptr;           // the tracks with audio features: the sound signal
   const FeaturePredictor* predictor = nullptr;  // the prompt's sound; without it only overrides count
+  const TrackFacts* facts = nullptr;            // artists, genres, years: the artist, genre and era signals
 };
 
 // How the pipeline widens and fuses (the defaults are what the tests and
@@ -85,6 +87,7 @@ struct PlaylistEntry {
   std::string matched_text;
   std::vector<std::string> shared_words;  // prompt words the chunk contains
   std::string why;                        // one line for people
+  std::vector<std::string> found_by;      // the signals that ranked or judged this song
 };
 
 struct Playlist {

@@ -49,7 +49,8 @@ struct SignalQuery {
 };
 
 // Why a signal has nothing for this prompt: `note` when another signal goes
-// on alone ("the prompt names no sound"), `error` when it was the only one.
+// on alone ("the prompt names no sound"; empty: nothing worth a note, as a
+// prompt that names no artist), `error` when it was the only one.
 struct Refusal {
   std::string note;
   std::string error;
@@ -71,6 +72,10 @@ class SignalRun {
   // Writes this signal's evidence for `song` into the entry and appends its
   // why-line. `hit` is this signal's hit on the song (from rank or judge).
   virtual void explain(const SignalHit& hit, const Song& song, PlaylistEntry& entry) = 0;
+  // Whether this run answers something the prompt asked for by name (an
+  // artist, a genre, an era): fusion weighs such a signal above the signals
+  // of general fit (FusionOptions::request_weight).
+  virtual bool answers_request() const { return false; }
 };
 
 class Signal {

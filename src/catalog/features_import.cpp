@@ -8,6 +8,8 @@
 #include <map>
 
 #include "catalog/catalog_impl.h"
+#include <regex>
+
 #include "promptlist/error.h"
 #include "promptlist/text.h"
 
@@ -145,9 +147,21 @@ ParsedTrack parse_track(const ColumnMap& cols, const std::vector<std::string>& r
   return t;
 }
 
+// "dataset-of-80s.csv" (the decade files of ../shared/data) holds tracks of
+// the 1980s: their tag "decade:1980" is what era requests know of their age,
+// as the files have no release dates.
+std::optional<std::string> decade_tag(const std::string& file) {
+  static const std::regex kDecadeFile(R"(dataset-of-(\d\d)s\.csv$)");
+  std::smatch m;
+  if (!std::regex_search(file, m, kDecadeFile)) return std::nullopt;
+  const int two = std::stoi(m[1].str());
+  return "decade:" + std::to_string(two >= 30 ? 1900 + two : 2000 + two);
+}
+
 }  // namespace
 
 ImportReport Catalog::import_features_csv(const std::string& file, const ImportOptions& options) {
+  const std::optional<std::string> decade = decade_tag(file);
   ImportReport report;
   report.file = file;
   ImportLines lines(file, options);
@@ -187,6 +201,7 @@ ImportReport Catalog::import_features_csv(const std::string& file, const ImportO
         problems.bad_line(line, e.what());
         continue;
       }
+      if (decade) track.song.tags.push_back(*decade);
       (upsert_song(impl_->db, track.song) ? report.inserted : report.updated)++;
       if (!track.playlist.playlist_id.empty()) add_playlist_label(impl_->db, track.song.id, track.playlist);
     }

@@ -80,6 +80,7 @@ struct Engine::Parts {
   std::unique_ptr<LyricsSearch> lyrics;
   std::unique_ptr<SoundRanker> sound;
   std::unique_ptr<FeaturePredictor> predictor;
+  std::unique_ptr<TrackFacts> facts;
   std::vector<std::string> warnings;
 
   bool wants(std::string_view signal) const { return options.signals == kAllSignals || options.signals == signal; }
@@ -96,11 +97,15 @@ struct Engine::Parts {
     lyrics = std::make_unique<LyricsSearch>(*index, *embedder);
   }
 
-  void open_sound() {
+  // The tracks with recordings: their sound (the sound and artist signals),
+  // their artists, genres and years (artist, genre, era), and the predictor
+  // (sound; the built-in one trains here, so it is made only for sound).
+  void open_tracks() {
     auto tracks = catalog->songs_with_features();
     if (tracks.empty()) return;
-    predictor = open_feature_predictor(options, *catalog);
-    sound = std::make_unique<SoundRanker>(std::move(tracks));
+    if (wants("sound")) predictor = open_feature_predictor(options, *catalog);
+    facts = std::make_unique<TrackFacts>(tracks, catalog->playlist_memberships());
+    sound = std::make_unique<SoundRanker>(std::move(tracks));  // in the same order as facts
   }
 };
 
@@ -113,7 +118,7 @@ Engine::Engine(EngineOptions options) : parts_(std::make_unique<Parts>()) {
     throw Unavailable(p.options.catalog + ": no catalog yet; run 'promptlist import' first");
   p.catalog = std::make_unique<Catalog>(p.options.catalog, CatalogAccess::read_only);
   if (p.wants("lyrics")) p.open_lyrics();
-  if (p.wants("sound")) p.open_sound();
+  if (p.options.signals != "lyrics") p.open_tracks();
 }
 
 Engine::~Engine() = default;
@@ -125,7 +130,8 @@ Playlist Engine::playlist(const PlaylistRequest& request, const PlaylistOptions&
 const EngineOptions& Engine::options() const { return parts_->options; }
 const Catalog& Engine::catalog() const { return *parts_->catalog; }
 PlaylistSources Engine::sources() const {
-  return {parts_->catalog.get(), parts_->lyrics.get(), parts_->sound.get(), parts_->predictor.get()};
+  return {parts_->catalog.get(), parts_->lyrics.get(), parts_->sound.get(), parts_->predictor.get(),
+          parts_->facts.get()};
 }
 const Embedder* Engine::embedder() const { return parts_->embedder.get(); }
 const VerseIndex* Engine::index() const { return parts_->index.get(); }

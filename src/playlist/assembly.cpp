@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 
 namespace promptlist {
 
@@ -36,7 +37,8 @@ const Song* SongLookup::find(std::int64_t key) {
 }
 
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
-                                    const std::vector<std::unique_ptr<SignalRun>>& runs, SongLookup& songs,
+                                    const std::vector<std::unique_ptr<SignalRun>>& runs,
+                                    const std::vector<const Signal*>& signals, SongLookup& songs,
                                     const PlaylistRequest& request) {
   std::vector<std::size_t> ranked(candidates.size());
   std::iota(ranked.begin(), ranked.end(), std::size_t{0});
@@ -44,17 +46,23 @@ std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidate
                    [&](std::size_t a, std::size_t b) { return candidates[a].score > candidates[b].score; });
   std::vector<PlaylistEntry> entries;
   std::map<std::string, std::size_t> per_artist;
+  std::set<std::string> recordings;  // normalised "title\nartist" of the entries
   for (std::size_t i : ranked) {
     if (entries.size() >= request.n) break;
     const FusedCandidate& c = candidates[i];
     const Song* song = songs.find(c.song_key);
     if (!song) continue;
+    if (!recordings.insert(TrackFacts::normalise(song->title) + "\n" + TrackFacts::normalise(song->artist)).second)
+      continue;  // the same recording under another id
     std::size_t& by_artist = per_artist[lowercase_ascii(song->artist)];
     if (request.max_per_artist && by_artist >= request.max_per_artist) continue;
     ++by_artist;
     PlaylistEntry e = entry_for(*song, c.score);
-    for (std::size_t s = 0; s < runs.size(); ++s)
-      if (c.hits[s]) runs[s]->explain(*c.hits[s], *song, e);
+    for (std::size_t s = 0; s < runs.size(); ++s) {
+      if (!c.hits[s]) continue;
+      runs[s]->explain(*c.hits[s], *song, e);
+      e.found_by.emplace_back(signals[s]->name());
+    }
     entries.push_back(std::move(e));
   }
   return entries;

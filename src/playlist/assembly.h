@@ -24,10 +24,13 @@ class SongLookup {
 };
 
 // Walks the candidates best first (by score, ties in their order) and makes
-// at most request.n entries, at most request.max_per_artist per artist,
-// each with every signal's evidence and why-line (runs[i] explains hits[i]).
+// at most request.n entries: each recording once (the same normalised title
+// and artist under another id is skipped), at most request.max_per_artist
+// per artist, each with every signal's evidence and why-line (runs[i] of
+// signals[i] explains hits[i]).
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
-                                    const std::vector<std::unique_ptr<SignalRun>>& runs, SongLookup& songs,
+                                    const std::vector<std::unique_ptr<SignalRun>>& runs,
+                                    const std::vector<const Signal*>& signals, SongLookup& songs,
                                     const PlaylistRequest& request);
 
 }  // namespace promptlist

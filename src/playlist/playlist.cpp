@@ -78,7 +78,8 @@ StartedSignals start_signals(const PlaylistSources& sources, const PlaylistReque
   for (std::size_t i = 0; i < started.signals.size(); ++i)
     chosen_by += (i ? " and " : "") + std::string(started.signals[i]->chosen_by());
   for (auto it = refused.rbegin(); it != refused.rend(); ++it)
-    playlist.notes.insert(playlist.notes.begin(), it->second.note + ", so songs are chosen by " + chosen_by);
+    if (!it->second.note.empty())
+      playlist.notes.insert(playlist.notes.begin(), it->second.note + ", so songs are chosen by " + chosen_by);
   for (const Signal* s : started.signals) playlist.signals_used.emplace_back(s->name());
   return started;
 }
@@ -122,10 +123,13 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
   SongLookup songs(*sources.catalog);
   for (std::size_t pool = std::max(request.n * options.per_song_pool, options.min_pool);; pool *= 2) {
     std::vector<FusedCandidate> candidates = gather(started, pool, songs);
-    std::vector<double> best;
-    for (const auto& run : started.runs) best.push_back(run->best_score());
-    fuse(candidates, best, options.fusion);
-    playlist.entries = assemble(candidates, started.runs, songs, request);
+    std::vector<double> best, weights;
+    for (const auto& run : started.runs) {
+      best.push_back(run->best_score());
+      weights.push_back(run->answers_request() ? options.fusion.request_weight : 1.0);
+    }
+    fuse(candidates, best, options.fusion, weights);
+    playlist.entries = assemble(candidates, started.runs, started.signals, songs, request);
     if (playlist.entries.size() >= request.n || all_exhausted(started)) break;
   }
   if (playlist.entries.size() < request.n)
@@ -161,6 +165,7 @@ nlohmann::json to_json(const Playlist& p) {
         {"sound", sound},
         {"features", to_json(e.features)},
         {"why", e.why},
+        {"signals", e.found_by},
     });
   }
   nlohmann::json used = nlohmann::json::object();

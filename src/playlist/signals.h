@@ -11,6 +11,9 @@ namespace promptlist {
 
 std::unique_ptr<Signal> make_lyrics_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_sound_signal(const PlaylistSources& sources);
+std::unique_ptr<Signal> make_artist_signal(const PlaylistSources& sources);
+std::unique_ptr<Signal> make_genre_signal(const PlaylistSources& sources);
+std::unique_ptr<Signal> make_era_signal(const PlaylistSources& sources);
 
 // Appends one signal's why-line to an entry's ("...; sound fits 93%").
 void append_why(PlaylistEntry& entry, const std::string& why);

@@ -1,0 +1,56 @@
+// promptlist/track_facts.h: what the catalog knows about its tracks besides
+// their sound: who made them, which genres their playlists file them under,
+// when they came out, how popular they are. Built once per engine, looked
+// up by the artist, genre and era signals.
+//
+//   TrackFacts facts(catalog.songs_with_features(), catalog.playlist_memberships());
+//   const auto* queen = facts.tracks_by_artist("queen");        // indices into tracks()
+//   const auto* rock = facts.tracks_in_genre("hard rock");      // a genre or a subgenre
+//   facts.tracks()[(*queen)[0]].popularity;
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "promptlist/catalog.h"
+
+namespace promptlist {
+
+struct TrackFact {
+  std::int64_t song_key = 0;
+  std::string title, artist;
+  std::optional<int> year;      // of release, when the catalog has it
+  std::optional<int> decade;    // 1980 for the 1980s: from the year, or the decade file it came from
+  double popularity = -1;       // Spotify's 0..100; -1: unknown
+  std::vector<std::string> genres;  // normalised genre and subgenre names of its playlists
+};
+
+class TrackFacts {
+ public:
+  TrackFacts(const std::vector<Song>& tracks, const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
+
+  const std::vector<TrackFact>& tracks() const { return tracks_; }
+  // Tracks whose artist, normalised (words of text.h joined by one space),
+  // is `artist`; most popular first. nullptr: no such artist.
+  const std::vector<std::uint32_t>* tracks_by_artist(const std::string& artist) const;
+  // Tracks filed under the genre or subgenre (normalised, "hard rock"),
+  // most popular first. nullptr: no such genre.
+  const std::vector<std::uint32_t>* tracks_in_genre(const std::string& genre) const;
+  // How many words the longest artist and genre names have: how far a
+  // prompt's phrases need to be looked up.
+  std::size_t longest_name_words() const { return longest_name_words_; }
+
+  // "The Beatles" -> "the beatles": how names and prompt phrases are compared.
+  static std::string normalise(std::string_view name);
+
+ private:
+  std::vector<TrackFact> tracks_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_artist_, by_genre_;
+  std::size_t longest_name_words_ = 0;
+};
+
+}  // namespace promptlist

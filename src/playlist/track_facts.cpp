@@ -1,0 +1,76 @@
+#include "promptlist/track_facts.h"
+
+#include <algorithm>
+#include <set>
+
+#include "promptlist/text.h"
+
+namespace promptlist {
+
+namespace {
+
+std::optional<int> decade_of(const Song& s) {
+  if (s.year) return *s.year / 10 * 10;
+  for (const auto& tag : s.tags)
+    if (tag.rfind("decade:", 0) == 0) return std::atoi(tag.c_str() + 7);
+  return std::nullopt;
+}
+
+std::size_t word_count(const std::string& normalised) {
+  return normalised.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(normalised.begin(), normalised.end(), ' '));
+}
+
+}  // namespace
+
+std::string TrackFacts::normalise(std::string_view name) {
+  std::string out;
+  for (const auto& w : word_tokens(name)) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+TrackFacts::TrackFacts(const std::vector<Song>& tracks,
+                       const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
+  std::unordered_map<std::int64_t, std::uint32_t> index_of;
+  for (const Song& s : tracks) {
+    TrackFact t;
+    t.song_key = s.key;
+    t.title = s.title;
+    t.artist = s.artist;
+    t.year = s.year;
+    t.decade = decade_of(s);
+    if (auto p = s.features[Feature::popularity]) t.popularity = *p;
+    index_of[s.key] = static_cast<std::uint32_t>(tracks_.size());
+    tracks_.push_back(std::move(t));
+  }
+  for (const auto& [key, label] : memberships) {
+    auto it = index_of.find(key);
+    if (it == index_of.end()) continue;
+    auto& genres = tracks_[it->second].genres;
+    for (const auto& g : {label.genre, label.subgenre})
+      if (auto n = normalise(g); !n.empty() && std::find(genres.begin(), genres.end(), n) == genres.end()) genres.push_back(n);
+  }
+  for (std::uint32_t i = 0; i < tracks_.size(); ++i) {
+    if (auto artist = normalise(tracks_[i].artist); !artist.empty()) by_artist_[artist].push_back(i);
+    for (const auto& g : tracks_[i].genres) by_genre_[g].push_back(i);
+  }
+  const auto most_popular_first = [&](std::uint32_t a, std::uint32_t b) {
+    return tracks_[a].popularity > tracks_[b].popularity || (tracks_[a].popularity == tracks_[b].popularity && a < b);
+  };
+  for (auto* map : {&by_artist_, &by_genre_})
+    for (auto& [name, list] : *map) {
+      std::sort(list.begin(), list.end(), most_popular_first);
+      longest_name_words_ = std::max(longest_name_words_, word_count(name));
+    }
+}
+
+const std::vector<std::uint32_t>* TrackFacts::tracks_by_artist(const std::string& artist) const {
+  auto it = by_artist_.find(artist);
+  return it == by_artist_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::uint32_t>* TrackFacts::tracks_in_genre(const std::string& genre) const {
+  auto it = by_genre_.find(genre);
+  return it == by_genre_.end() ? nullptr : &it->second;
+}
+
+}  // namespace promptlist

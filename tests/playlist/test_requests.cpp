@@ -1,0 +1,115 @@
+// Named requests on the real Spotify catalog (spotify_songs.csv): an artist,
+// a genre, an era; and each recording once.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "promptlist/track_facts.h"
+#include "test_support.h"
+#include "test_world.h"
+
+using namespace promptlist;
+
+namespace {
+
+const test::World& world() {
+  static auto w = test::make_world({"requests", 50, 200, SIZE_MAX});
+  return *w;
+}
+
+Playlist generate(const std::string& prompt, std::size_t n = 20) {
+  PlaylistRequest r;
+  r.prompt = prompt;
+  r.n = n;
+  return world().engine->playlist(r);
+}
+
+std::size_t tracks_by(const std::string& artist) {
+  std::size_t n = 0;
+  for (const auto& t : world().engine->sources().facts->tracks()) n += t.artist == artist;
+  return n;
+}
+
+bool found_by(const PlaylistEntry& e, const std::string& signal) {
+  return std::find(e.found_by.begin(), e.found_by.end(), signal) != e.found_by.end();
+}
+
+}  // namespace
+
+TEST(ArtistRequest, TheArtistsOwnTracksComeFirst) {
+  for (const std::string artist : {"Queen", "Taylor Swift", "The Beatles"}) {
+    const std::size_t own = tracks_by(artist);
+    ASSERT_GE(own, 3u) << artist << " is in spotify_songs.csv";
+    for (const std::string prompt : {"songs like " + artist, "more by " + artist}) {
+      const Playlist p = generate(prompt, 9);
+      ASSERT_TRUE(p.uses("artist")) << prompt;
+      for (std::size_t i = 0; i < std::min<std::size_t>(own, 9); ++i) {
+        EXPECT_EQ(p.entries[i].artist, artist) << prompt << " #" << i << ": " << p.entries[i].title;
+        EXPECT_TRUE(found_by(p.entries[i], "artist"));
+        EXPECT_NE(p.entries[i].why.find("by " + artist), std::string::npos) << p.entries[i].why;
+      }
+    }
+  }
+}
+
+TEST(ArtistRequest, AWordThatIsAlsoAnArtistIsNoRequest) {
+  // "Queen" and "Heart" are artists of the catalog; these prompts name none.
+  for (const char* prompt : {"the queen of heaven", "a broken heart", "calm acoustic songs for studying", "love"})
+    EXPECT_FALSE(generate(prompt, 9).uses("artist")) << prompt;
+}
+
+TEST(ArtistRequest, AfterTheArtistComeTracksThatSoundLikeThem) {
+  const std::size_t own = tracks_by("Queen");
+  const Playlist p = generate("songs like Queen", own + 5);
+  std::size_t alikes = 0;
+  for (const auto& e : p.entries) alikes += e.artist != "Queen" && e.why.find("sounds like Queen") != std::string::npos;
+  EXPECT_GE(alikes, 3u);
+}
+
+TEST(GenreRequest, MostOfTheTopTwentyAreOfThatGenre) {
+  std::map<std::int64_t, std::set<std::string>> genres;
+  for (const auto& t : world().engine->sources().facts->tracks()) genres[t.song_key].insert(t.genres.begin(), t.genres.end());
+  for (const std::string genre : {"hard rock", "neo soul", "latin pop", "rock", "edm"}) {
+    const Playlist p = generate(genre, 20);
+    std::size_t of_genre = 0;
+    for (const auto& e : p.entries) of_genre += genres[e.song_key].count(genre);
+    EXPECT_GE(of_genre, 12u) << genre << ": " << of_genre << " of 20";
+  }
+}
+
+TEST(EraRequest, TheTracksAreOfThatEra) {
+  struct Case {
+    const char* prompt;
+    int from, to;
+  };
+  for (const Case& c : {Case{"90s throwbacks for a road trip", 1990, 1999}, Case{"songs from the 80s", 1980, 1989},
+                        Case{"songs from 2015", 2015, 2015}, Case{"oldies", 0, 1979}}) {
+    const Playlist p = generate(c.prompt, 20);
+    ASSERT_TRUE(p.uses("era")) << c.prompt;
+    for (const auto& e : p.entries) {
+      ASSERT_TRUE(e.year) << c.prompt << ": " << e.title;
+      EXPECT_GE(*e.year, c.from) << c.prompt << ": " << e.title;
+      EXPECT_LE(*e.year, c.to) << c.prompt << ": " << e.title;
+    }
+  }
+}
+
+TEST(Recordings, NoPlaylistHoldsTheSameTitleAndArtistTwice) {
+  const char* prompts[] = {
+      "running wild and free", "calm acoustic songs for studying", "songs like Queen", "90s throwbacks for a road trip",
+      "I need energetic dance music for a party", "cowboys on the range", "a child falling asleep", "Christmas night",
+      "hard rock", "latin pop", "songs from 2015", "sad songs about leaving", "Upbeat music for working out",
+      "music to fall asleep to", "angry music", "happy summer songs", "love songs", "edm for the gym", "rainy day",
+      "more by ABBA", "something like Taylor Swift", "road trip", "chill evening", "party", "heartbreak", "oldies",
+      "songs from the 80s", "neo soul", "rap", "dance pop", "driving at night", "morning coffee", "big room",
+      "electro house", "tropical", "acoustic", "slow dance", "winter snow", "the harvest", "a horse race",
+      "a soldier leaving home", "the sea", "friends", "freedom", "hope", "dreams", "fire", "stars", "home", "rock"};
+  for (const char* prompt : prompts) {
+    const Playlist p = generate(prompt, 20);
+    std::set<std::string> seen;
+    for (const auto& e : p.entries)
+      EXPECT_TRUE(seen.insert(TrackFacts::normalise(e.title) + "\n" + TrackFacts::normalise(e.artist)).second)
+          << prompt << ": " << e.title << " - " << e.artist << " twice";
+  }
+}
