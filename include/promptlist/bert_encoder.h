@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-namespace promptlist {
+#include "promptlist/activation.h"
 
-enum class BertActivation { gelu, gelu_new, relu };
+namespace promptlist {
 
 // fp32: every product in float32 (OpenBLAS). int8: the four dense layers of
 // every encoder layer run on int8 weights (per output channel) and int8
@@ -29,7 +29,7 @@ struct BertConfig {
   int vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
   int max_position_embeddings = 0, type_vocab_size = 0;
   float layer_norm_eps = 1e-12f;
-  BertActivation activation = BertActivation::gelu;
+  Activation activation = Activation::gelu;
 
   // Reads and checks config.json; throws promptlist::Error naming the file
   // and the field (missing, not a BERT model, unknown activation, ...).

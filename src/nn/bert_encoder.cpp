@@ -11,7 +11,7 @@
 
 #include "promptlist/error.h"
 #include "int8_linear.h"
-#include "t5_kernels.h"
+#include "nn/kernels.h"
 #include "promptlist/safetensors.h"
 
 namespace promptlist {
@@ -48,9 +48,9 @@ BertConfig BertConfig::from_json_file(const std::string& path) {
     throw Error(path + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_heads));
   const std::string act = j.value("hidden_act", "gelu");
-  if (act == "gelu") c.activation = BertActivation::gelu;
-  else if (act == "gelu_new" || act == "gelu_pytorch_tanh") c.activation = BertActivation::gelu_new;
-  else if (act == "relu") c.activation = BertActivation::relu;
+  // transformers' BERT knows more names; these are the ones tested here.
+  const auto activation = act == "silu" || act == "swish" ? std::nullopt : activation_from_name(act);
+  if (activation) c.activation = *activation;
   else throw Error(path + ": hidden_act '" + act + "' is not supported (gelu, gelu_new, relu)");
   if (j.value("position_embedding_type", "absolute") != "absolute")
     throw Error(path + ": position_embedding_type '" + j.value("position_embedding_type", "") + "' is not supported");
@@ -95,28 +95,9 @@ std::vector<float> tensor(const SafetensorsFile& file, const std::string& name, 
   return t.to_f32();
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void layer_norm(float* x, int rows, int n,
-                                                                              const std::vector<float>& gamma,
-                                                                              const std::vector<float>& beta, float eps) {
-  // float sums in SIMD lanes (omp simd reduction): hidden sizes are a few
-  // hundred, well within float precision for a mean and a variance.
-  for (int r = 0; r < rows; ++r) {
-    float* v = x + static_cast<std::size_t>(r) * n;
-    float sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int i = 0; i < n; ++i) sum += v[i];
-    const float m = sum / static_cast<float>(n);
-    float squares = 0;
-#pragma omp simd reduction(+ : squares)
-    for (int i = 0; i < n; ++i) squares += (v[i] - m) * (v[i] - m);
-    const float inv = 1.0f / std::sqrt(squares / static_cast<float>(n) + eps);
-    for (int i = 0; i < n; ++i) v[i] = (v[i] - m) * inv * gamma[i] + beta[i];
-  }
-}
-
 }  // namespace
 
-// Up to this many rows go through t5::linear's weight-streaming kernel (a
+// Up to this many rows go through nn::linear's weight-streaming kernel (a
 // prompt of 16 tokens is 18 rows with [CLS] and [SEP]).
 constexpr int kFewRowsBatch = 24;
 
@@ -128,9 +109,9 @@ static void linear(const float* x, int rows, const BertEncoder::Weights::Linear&
   }
   // A prompt is a handful of rows: OpenBLAS would pack the whole weight
   // matrix for each call, doubling the bytes read, and its threads spin.
-  // The few-rows kernel of the T5 runtime streams the weights once.
+  // The few-rows kernel of nn::linear streams the weights once.
   if (rows <= kFewRowsBatch) {
-    t5::linear(x, rows, l.in, l.w.data(), l.out, y);
+    nn::linear(x, rows, l.in, l.w.data(), l.out, y);
     for (int r = 0; r < rows; ++r)
       for (int o = 0; o < l.out; ++o) y[static_cast<std::size_t>(r) * l.out + o] += l.b[o];
     return;
@@ -141,85 +122,6 @@ static void linear(const float* x, int rows, const BertEncoder::Weights::Linear&
 }
 
 namespace {
-
-// erf as a rational function of x on [-4, 4] (beyond, erf is +-1 to float
-// precision), max abs error 4.5e-7. Unlike libm's erff it has no calls or
-// branches, so the GELU loop below vectorises; libm's erff was a fifth of
-// the forward pass.
-inline float fast_erf(float x) {
-  x = x < -4.f ? -4.f : (x > 4.f ? 4.f : x);
-  const float x2 = x * x;
-  float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 + -2.10102402082508e-06f;
-  p = p * x2 + -5.69250639462346e-05f;
-  p = p * x2 + -7.34990630326855e-04f;
-  p = p * x2 + -2.95459980854025e-03f;
-  p = p * x2 + -1.60960333262415e-02f;
-  float q = -1.45660718464996e-05f;
-  q = q * x2 + -2.13374055278905e-04f;
-  q = q * x2 + -1.68282697438203e-03f;
-  q = q * x2 + -7.37332916720468e-03f;
-  q = q * x2 + -1.42647390514189e-02f;
-  return p * x / q;
-}
-
-// Built twice, for AVX-512 and for any x86-64, and picked at load time: the
-// element-wise loops are a large share of a batch once the products are int8.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void activate(std::vector<float>& v, BertActivation a) {
-  switch (a) {
-    case BertActivation::gelu:
-      for (float& x : v) x = 0.5f * x * (1.0f + fast_erf(x * 0.70710678118654752f));
-      break;
-    case BertActivation::gelu_new:
-      for (float& x : v) x = 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
-      break;
-    case BertActivation::relu:
-      for (float& x : v) x = x > 0 ? x : 0;
-      break;
-  }
-}
-
-// exp by range reduction (x = n ln2 + r) and a degree-6 polynomial for
-// e^r (the Cephes expf constants), max relative error 8e-8; no libm call,
-// so the softmax loop vectorises.
-inline float fast_exp(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float n = std::nearbyint(x * 1.44269504088896341f);
-  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
-
-// Row-wise softmax of a [T][T] score matrix over its first `valid` keys;
-// the padded keys after them get weight 0 (the reference adds float32_min,
-// which underflows to exactly 0 after exp). No branches in the loops.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int T, int valid) {
-  for (int i = 0; i < T; ++i) {
-    float* s = scores + static_cast<std::size_t>(i) * T;
-    float mx = s[0];
-#pragma omp simd reduction(max : mx)
-    for (int j = 1; j < valid; ++j) mx = std::max(mx, s[j]);
-    float sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int j = 0; j < valid; ++j) {
-      s[j] = fast_exp(s[j] - mx);
-      sum += s[j];
-    }
-    const float inv = 1.0f / sum;
-    for (int j = 0; j < valid; ++j) s[j] *= inv;
-    for (int j = valid; j < T; ++j) s[j] = 0.0f;
-  }
-}
 
 // Attention of one head over a short sequence, in plain loops: for a
 // prompt, a BLAS call costs more to set up than its few thousand
@@ -235,7 +137,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void small_attentio
       for (int d = 0; d < dh; ++d) dot += q[i * stride + d] * k[j * stride + d];
       scores[i * T + j] = dot * scale;
     }
-  masked_softmax(scores, T, valid);
+  nn::masked_softmax(scores, T, T, valid);
   for (int i = 0; i < T; ++i) {
     float* o = out + static_cast<std::size_t>(i) * out_stride;
     for (int d = 0; d < dh; ++d) o[d] = 0;
@@ -328,7 +230,7 @@ std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
       const float* te = w.token_type.data();  // token type 0 for single sentences
       for (int k = 0; k < H; ++k) row[k] = we[k] + pe[k] + te[k];
     }
-  layer_norm(x.data(), rows, H, w.embed_norm.gamma, w.embed_norm.beta, c.layer_norm_eps);
+  nn::layer_norm(x.data(), rows, H, w.embed_norm.gamma.data(), w.embed_norm.beta.data(), c.layer_norm_eps);
 
   std::vector<float> qkv(static_cast<std::size_t>(rows) * 3 * H), ctx(static_cast<std::size_t>(rows) * H),
       scores(static_cast<std::size_t>(T) * T), tmp(static_cast<std::size_t>(rows) * H),
@@ -354,18 +256,18 @@ std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
           continue;
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), T);
-        masked_softmax(scores.data(), T, valid);
+        nn::masked_softmax(scores.data(), T, T, valid);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores.data(), T, v, 3 * H, 0.0f, out, H);
       }
     }
     linear(ctx.data(), rows, L.attn_out, tmp.data());
     add_into(x, tmp);
-    layer_norm(x.data(), rows, H, L.attn_norm.gamma, L.attn_norm.beta, c.layer_norm_eps);
+    nn::layer_norm(x.data(), rows, H, L.attn_norm.gamma.data(), L.attn_norm.beta.data(), c.layer_norm_eps);
     linear(x.data(), rows, L.intermediate, inter.data());
-    activate(inter, c.activation);
+    nn::activate(c.activation, inter.data(), inter.size());
     linear(inter.data(), rows, L.output, tmp.data());
     add_into(x, tmp);
-    layer_norm(x.data(), rows, H, L.out_norm.gamma, L.out_norm.beta, c.layer_norm_eps);
+    nn::layer_norm(x.data(), rows, H, L.out_norm.gamma.data(), L.out_norm.beta.data(), c.layer_norm_eps);
   }
   return x;
 }
