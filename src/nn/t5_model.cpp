@@ -45,6 +45,57 @@ void embed(const std::vector<float>& table, const std::vector<int>& ids, int d, 
     std::copy_n(table.data() + static_cast<std::size_t>(ids[i]) * d, d, x + i * d);
 }
 
+// One decoder layer's self-attention cache: row r's key and value of
+// position j at keys/values + r * row_stride + j * inner.
+struct CachedKeys {
+  const float* keys;
+  const float* values;
+  std::size_t row_stride;
+  int length;  // cached positions, the new one included
+};
+
+// Each row's new query (in its qkv row) against its cached keys, plus the
+// position bias ([heads][length]), into context ([n][inner]).
+void attend_cached(const T5Config& c, const float* qkv, int n, const CachedKeys& cache, const float* bias,
+                   float* scores, float* context) {
+  const int inner = c.inner_dim(), heads = c.num_heads, dk = c.d_kv, keys = cache.length;
+  for (int r = 0; r < n; ++r) {
+    const float* row_keys = cache.keys + r * cache.row_stride;
+    const float* row_values = cache.values + r * cache.row_stride;
+    for (int h = 0; h < heads; ++h) {
+      const float* q = qkv + static_cast<std::size_t>(r) * 3 * inner + h * dk;
+      float* p = scores;
+      for (int j = 0; j < keys; ++j) {
+        const float* k = row_keys + static_cast<std::size_t>(j) * inner + h * dk;
+        float dot = 0;
+        for (int i = 0; i < dk; ++i) dot += q[i] * k[i];
+        p[j] = dot + bias[static_cast<std::size_t>(h) * keys + j];
+      }
+      nn::softmax(p, keys);
+      float* out = context + static_cast<std::size_t>(r) * inner + h * dk;
+      std::fill_n(out, dk, 0.0f);
+      for (int j = 0; j < keys; ++j) {
+        const float* v = row_values + static_cast<std::size_t>(j) * inner + h * dk;
+        for (int i = 0; i < dk; ++i) out[i] += p[j] * v[i];
+      }
+    }
+  }
+}
+
+// Cross-attention of the n queries over the S encoder positions (keys and
+// values stacked in kv, [S][2 inner]): no position bias, no mask.
+void attend_cross(const T5Config& c, const float* query, int n, const float* kv, int S, float* scores,
+                  float* context) {
+  const int inner = c.inner_dim(), dk = c.d_kv;
+  for (int h = 0; h < c.num_heads; ++h) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, S, dk, 1.0f, query + h * dk, inner, kv + h * dk,
+                2 * inner, 0.0f, scores, S);
+    for (int r = 0; r < n; ++r) nn::softmax(scores + static_cast<std::size_t>(r) * S, S);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dk, S, 1.0f, scores, S, kv + inner + h * dk,
+                2 * inner, 0.0f, context + h * dk, inner);
+  }
+}
+
 }  // namespace
 
 T5Model::T5Model(T5Config config, std::shared_ptr<const T5Weights> weights)
@@ -139,7 +190,7 @@ T5DecoderState T5Model::start_decoding(const std::vector<float>& encoder_output,
 void T5Model::decode_step(T5DecoderState& s, const std::vector<int>& tokens, std::vector<float>& logits) const {
   const T5Config& c = config_;
   const T5Weights& w = *weights_;
-  const int n = s.rows_, d = c.d_model, inner = c.inner_dim(), heads = c.num_heads, dk = c.d_kv;
+  const int n = s.rows_, d = c.d_model, inner = c.inner_dim(), heads = c.num_heads;
   const int S = s.source_length_;
   if (static_cast<int>(tokens.size()) != n) throw std::logic_error("T5Model::decode_step: one token per row expected");
   if (s.length_ >= s.max_length_) throw std::logic_error("T5Model::decode_step: decoder state is full (max_length)");
@@ -176,40 +227,14 @@ void T5Model::decode_step(T5DecoderState& s, const std::vector<int>& tokens, std
       std::copy_n(row + inner, inner, key_cache + r * row_stride + static_cast<std::size_t>(t) * inner);
       std::copy_n(row + 2 * inner, inner, value_cache + r * row_stride + static_cast<std::size_t>(t) * inner);
     }
-    for (int r = 0; r < n; ++r) {
-      const float* row_keys = key_cache + r * row_stride;
-      const float* row_values = value_cache + r * row_stride;
-      for (int h = 0; h < heads; ++h) {
-        const float* q = qkv.data() + static_cast<std::size_t>(r) * 3 * inner + h * dk;
-        float* p = scores.data();
-        for (int j = 0; j < keys; ++j) {
-          const float* k = row_keys + static_cast<std::size_t>(j) * inner + h * dk;
-          float dot = 0;
-          for (int i = 0; i < dk; ++i) dot += q[i] * k[i];
-          p[j] = dot + bias[static_cast<std::size_t>(h) * keys + j];
-        }
-        nn::softmax(p, keys);
-        float* out = context.data() + static_cast<std::size_t>(r) * inner + h * dk;
-        std::fill_n(out, dk, 0.0f);
-        for (int j = 0; j < keys; ++j) {
-          const float* v = row_values + static_cast<std::size_t>(j) * inner + h * dk;
-          for (int i = 0; i < dk; ++i) out[i] += p[j] * v[i];
-        }
-      }
-    }
+    const CachedKeys cache{key_cache, value_cache, row_stride, keys};
+    attend_cached(c, qkv.data(), n, cache, bias.data(), scores.data(), context.data());
     nn::linear(context.data(), n, inner, layer.self_attention_out.data(), d, x.data(), /*accumulate=*/true);
 
-    // Cross-attention: no position bias, no mask (one unpadded input).
+    // Cross-attention over the encoder output.
     nn::rms_norm(x.data(), n, d, layer.cross_attention_norm.data(), c.layer_norm_epsilon, normed.data());
     nn::linear(normed.data(), n, d, layer.cross_q.data(), inner, query.data());
-    const float* kv = s.cross_keys_values_[l].data();
-    for (int h = 0; h < heads; ++h) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, S, dk, 1.0f, query.data() + h * dk, inner,
-                  kv + h * dk, 2 * inner, 0.0f, scores.data(), S);
-      for (int r = 0; r < n; ++r) nn::softmax(scores.data() + static_cast<std::size_t>(r) * S, S);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dk, S, 1.0f, scores.data(), S, kv + inner + h * dk,
-                  2 * inner, 0.0f, context.data() + h * dk, inner);
-    }
+    attend_cross(c, query.data(), n, s.cross_keys_values_[l].data(), S, scores.data(), context.data());
     nn::linear(context.data(), n, inner, layer.cross_attention_out.data(), d, x.data(), /*accumulate=*/true);
 
     nn::rms_norm(x.data(), n, d, layer.feed_forward_norm.data(), c.layer_norm_epsilon, normed.data());
