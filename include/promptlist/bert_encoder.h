@@ -1,5 +1,6 @@
 // promptlist/bert_encoder.h: the BERT encoder of a Hugging Face folder, run
-// by our own forward pass on OpenBLAS.
+// by our own forward pass (our own kernels, src/nn/packed_linear.h and
+// int8_linear.h; no BLAS).
 //
 // Post-LayerNorm BERT: word + position + token-type embeddings, LayerNorm;
 // per layer self-attention (scores / sqrt(head_dim), padded keys masked),
@@ -17,7 +18,7 @@
 
 namespace promptlist {
 
-// fp32: every product in float32 (OpenBLAS). int8: the four dense layers of
+// fp32: every product in float32. int8: the four dense layers of
 // every encoder layer run on int8 weights (per output channel) and int8
 // activations (per row); attention, LayerNorm and residuals stay float32.
 enum class Precision { fp32, int8 };
@@ -50,9 +51,10 @@ class BertEncoder {
   const BertConfig& config() const { return config_; }
   Precision precision() const { return precision_; }
 
-  // Last hidden states, [batch][length][hidden]. Thread-safe (const, no
+  // Last hidden states, [batch][length][hidden], computed by `threads`
+  // threads (0: one per core) for this call only. Thread-safe (const, no
   // shared scratch).
-  std::vector<float> forward(const TokenBatch& tokens) const;
+  std::vector<float> forward(const TokenBatch& tokens, int threads = 1) const;
 
   struct Weights;  // defined in bert_encoder.cpp; public so its helpers can name its parts
 

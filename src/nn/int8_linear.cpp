@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <thread>
 
 namespace promptlist {
 
@@ -44,14 +43,13 @@ Int8Linear quantize_linear(const float* w, const float* b, int out, int in) {
 
 namespace {
 
-// Activations of one row as unsigned bytes, asymmetric: x ~ scale * (q - zero),
+// Activations of each row as unsigned bytes, asymmetric: x ~ scale * (q - zero),
 // q in [0, 255] spans the row's own [min, max] (with 0 inside, so padding
 // and exact zeros stay exact). GELU outputs lie mostly in [-0.17, max]: a
 // symmetric code would waste half its levels on negatives that never occur.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows(const float* x, int rows, int in,
-                                                                                 int in_padded, std::uint8_t* a,
-                                                                                 float* scales, std::int32_t* zeros) {
-  for (int r = 0; r < rows; ++r) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows_into(
+    const float* x, int r0, int r1, int in, int in_padded, std::uint8_t* a, float* scales, std::int32_t* zeros) {
+  for (int r = r0; r < r1; ++r) {
     const float* v = x + static_cast<std::size_t>(r) * in;
     float lo = 0, hi = 0;
     for (int k = 0; k < in; ++k) lo = std::min(lo, v[k]), hi = std::max(hi, v[k]);
@@ -67,33 +65,45 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows(
   }
 }
 
-void finish(const std::int32_t* acc, int r, int o, const Int8Linear& q, const float* row_scale,
-            const std::int32_t* row_zero, float* y) {
+struct Epilogue {
+  nn::Epilogue how;
+  const float* row_scale;
+  const std::int32_t* row_zero;
+};
+
+void finish(std::int32_t acc, int r, int o, const Int8Linear& q, const Epilogue& e, float* y) {
   if (o >= q.out) return;
-  y[static_cast<std::size_t>(r) * q.out + o] =
-      static_cast<float>(acc[0] - row_zero[r] * q.sum[o]) * row_scale[r] * q.scale[o] + q.bias[o];
+  float& target = y[static_cast<std::size_t>(r) * q.out + o];
+  const float v = static_cast<float>(acc - e.row_zero[r] * q.sum[o]) * e.row_scale[r] * q.scale[o] + q.bias[o];
+  target = e.how.accumulate ? target + v : v;
 }
 
-void kernel_portable(const std::uint8_t* a, const float* row_scale, const std::int32_t* row_zero, int r0, int r1,
-                     const Int8Linear& q, float* y) {
+void kernel_portable(const std::uint8_t* a, const Epilogue& e, int r0, int r1, int o0, int o1, const Int8Linear& q,
+                     float* y) {
   const int k4 = q.in_padded / 4;
   for (int r = r0; r < r1; ++r) {
     const std::uint8_t* ar = a + static_cast<std::size_t>(r) * q.in_padded;
-    for (int o = 0; o < q.out; ++o) {
+    for (int o = o0; o < std::min(o1, q.out); ++o) {
       std::int32_t acc = 0;
       const std::int8_t* block = q.packed.data() + static_cast<std::size_t>(o / 16) * k4 * 64;
       for (int g = 0; g < k4; ++g)
         for (int j = 0; j < 4; ++j) acc += static_cast<std::int32_t>(ar[g * 4 + j]) * block[(g * 16 + o % 16) * 4 + j];
-      finish(&acc, r, o, q, row_scale, row_zero, y);
+      finish(acc, r, o, q, e, y);
     }
   }
 }
 
+void activate_stripe(const nn::Epilogue& how, int r0, int r1, int o0, int o1, int out, float* y) {
+  if (!how.activation || o1 <= o0) return;
+  for (int r = r0; r < r1; ++r)
+    nn::activate(*how.activation, y + static_cast<std::size_t>(r) * out + o0, static_cast<std::size_t>(o1 - o0));
+}
+
 // R rows x 4 blocks of 16 outputs per tile; accumulators stay in registers.
 template <int R>
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std::uint8_t* a, const float* row_scale,
-                                                                         const std::int32_t* row_zero, int r0, int ob,
-                                                                         int blocks, const Int8Linear& q, float* y) {
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std::uint8_t* a, const Epilogue& e, int r0,
+                                                                         int ob, int blocks, const Int8Linear& q,
+                                                                         float* y) {
   const int k4 = q.in_padded / 4;
   __m512i acc[R][4];
   for (int r = 0; r < R; ++r)
@@ -109,7 +119,8 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std:
       for (int c = 0; c < blocks; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], av, w[c]);
     }
   }
-  // Epilogue, 16 outputs at a time: remove each row's zero point, scale, add bias.
+  // Epilogue, 16 outputs at a time: remove each row's zero point, scale, add
+  // bias (and the residual already in y).
   for (int c = 0; c < blocks; ++c) {
     const int o0 = (ob + c) * 16;
     const __m512i wsum = _mm512_loadu_si512(q.sum.data() + o0);
@@ -118,10 +129,12 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std:
     const int valid = std::min(16, q.out - o0);
     const __mmask16 mask = valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
     for (int r = 0; r < R; ++r) {
-      const __m512i shift = _mm512_mullo_epi32(wsum, _mm512_set1_epi32(row_zero[r0 + r]));
+      const __m512i shift = _mm512_mullo_epi32(wsum, _mm512_set1_epi32(e.row_zero[r0 + r]));
       const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][c], shift));
-      const __m512 out = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(row_scale[r0 + r])), wscale, bias);
-      _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r0 + r) * q.out + o0, mask, out);
+      float* target = y + static_cast<std::size_t>(r0 + r) * q.out + o0;
+      __m512 out = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(e.row_scale[r0 + r])), wscale, bias);
+      if (e.how.accumulate) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, target));
+      _mm512_mask_storeu_ps(target, mask, out);
     }
   }
 }
@@ -129,18 +142,19 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std:
 // Rows are taken 64 at a time and, within them, every 64-output block is
 // applied to all rows before moving on: both operands of the inner tiles
 // stay in L1/L2 instead of the whole weight matrix streaming once per rows.
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) void kernel_vnni(const std::uint8_t* a, const float* row_scale,
-                                                                          const std::int32_t* row_zero, int r0, int r1,
+// The activation of the epilogue runs on each 64-row stripe while it is in cache.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void kernel_vnni(const std::uint8_t* a, const Epilogue& e,
+                                                                          int rows, int b0, int b1,
                                                                           const Int8Linear& q, float* y) {
-  const int nblocks = q.out_padded / 16;
-  for (int rb = r0; rb < r1; rb += 64) {
-    const int re = std::min(r1, rb + 64);
-    for (int ob = 0; ob < nblocks; ob += 4) {
-      const int blocks = std::min(4, nblocks - ob);
+  for (int rb = 0; rb < rows; rb += 64) {
+    const int re = std::min(rows, rb + 64);
+    for (int ob = b0; ob < b1; ob += 4) {
+      const int blocks = std::min(4, b1 - ob);
       int r = rb;
-      for (; r + 4 <= re; r += 4) tile_vnni<4>(a, row_scale, row_zero, r, ob, blocks, q, y);
-      for (; r < re; ++r) tile_vnni<1>(a, row_scale, row_zero, r, ob, blocks, q, y);
+      for (; r + 4 <= re; r += 4) tile_vnni<4>(a, e, r, ob, blocks, q, y);
+      for (; r < re; ++r) tile_vnni<1>(a, e, r, ob, blocks, q, y);
     }
+    activate_stripe(e.how, rb, re, b0 * 16, std::min(q.out, b1 * 16), q.out, y);
   }
 }
 
@@ -154,26 +168,33 @@ bool has_vnni() {
 
 const char* int8_kernel_name() { return has_vnni() ? "avx512-vnni" : "portable"; }
 
-void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
-  std::vector<std::uint8_t> a(static_cast<std::size_t>(rows) * q.in_padded);
-  std::vector<float> scales(rows);
-  std::vector<std::int32_t> zeros(rows);
-  quantize_rows(x, rows, q.in, q.in_padded, a.data(), scales.data(), zeros.data());
-  auto run = [&](int r0, int r1) {
-    if (simd && has_vnni()) kernel_vnni(a.data(), scales.data(), zeros.data(), r0, r1, q, y);
-    else kernel_portable(a.data(), scales.data(), zeros.data(), r0, r1, q, y);
-  };
-  // Two threads when the product is large enough to pay for one.
-  const double work = static_cast<double>(rows) * q.out * q.in;
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (cores > 1 && work > 4e6 && rows >= 8) {
-    const int mid = rows / 2 / 4 * 4;
-    std::thread helper(run, mid, rows);
-    run(0, mid);
-    helper.join();
-  } else {
-    run(0, rows);
+void QuantizedRows::resize(int rows, int row_width) {
+  in_padded = row_width;
+  a.resize(static_cast<std::size_t>(rows) * row_width);
+  scale.resize(rows);
+  zero.resize(rows);
+}
+
+void quantize_rows(const float* x, int r0, int r1, const Int8Linear& q, QuantizedRows& out) {
+  quantize_rows_into(x, r0, r1, q.in, q.in_padded, out.a.data(), out.scale.data(), out.zero.data());
+}
+
+void int8_linear_part(const QuantizedRows& a, int rows, const Int8Linear& q, float* y, int block_begin, int block_end,
+                      nn::Epilogue epilogue, bool simd) {
+  const Epilogue e{epilogue, a.scale.data(), a.zero.data()};
+  if (simd && has_vnni()) {
+    kernel_vnni(a.a.data(), e, rows, block_begin, block_end, q, y);
+    return;
   }
+  kernel_portable(a.a.data(), e, 0, rows, block_begin * 16, block_end * 16, q, y);
+  activate_stripe(epilogue, 0, rows, block_begin * 16, std::min(q.out, block_end * 16), q.out, y);
+}
+
+void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
+  QuantizedRows a;
+  a.resize(rows, q.in_padded);
+  quantize_rows(x, 0, rows, q, a);
+  int8_linear_part(a, rows, q, y, 0, q.out_padded / 16, {}, simd);
 }
 
 }  // namespace promptlist
