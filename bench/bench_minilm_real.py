@@ -15,7 +15,9 @@ BUILD/bench/minilm-real/.
 
 Engines and precisions, each at every --threads setting:
   ours_fp32, ours_int8  build/bench/bench_transformer run / run-int8
-                        (OpenBLAS threads; int8 = our int8 dense layers)
+                        (TransformerEmbedderOptions::threads: one parallel
+                        region per forward pass, our own fp32 and int8
+                        kernels; int8 = our int8 dense layers)
   pytorch_fp32          the reference's SentenceEmbedderRef (explicit torch
                         ops, Debian python3-torch, /usr/bin/python3);
                         torch.set_num_threads and OpenBLAS's thread count

@@ -5,9 +5,8 @@
 //   bench_transformer chunks MODEL OUT.jsonl [EVERY]   verse chunks of the demo
 //       catalog ($PROMPTLIST_HOME/catalog.db), chunked for MODEL, every EVERY-th
 //   bench_transformer run|run-int8 MODEL TEXTS.jsonl PROMPT [THREADS]
-//       prints JSON: prompt latency (batch 1) and verse throughput, fp32 or int8
-#include <cblas.h>
-
+//       prints JSON: prompt latency (batch 1) and verse throughput, fp32 or int8,
+//       on THREADS threads (TransformerEmbedderOptions::threads)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,8 +46,8 @@ int chunks(const std::string& model, const std::string& out_path, std::size_t ev
 
 int run(const std::string& model, const std::string& texts_path, const std::string& prompt, int threads,
         bool int8) {
-  openblas_set_num_threads(threads);
   TransformerEmbedderOptions options;
+  options.threads = threads;  // this embedder's forward passes only
   if (int8) options.precision = Precision::int8;
   TransformerEmbedder embedder(model, options);
   std::vector<std::string> texts;

@@ -1,5 +1,6 @@
 // promptlist/bert_encoder.h: the BERT encoder of a Hugging Face folder, run
-// by our own forward pass on OpenBLAS.
+// by our own forward pass (our own kernels, src/nn/packed_linear.h and
+// int8_linear.h; no BLAS).
 //
 // Post-LayerNorm BERT: word + position + token-type embeddings, LayerNorm;
 // per layer self-attention (scores / sqrt(head_dim), padded keys masked),
@@ -13,11 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "promptlist/activation.h"
+
 namespace promptlist {
 
-enum class BertActivation { gelu, gelu_new, relu };
-
-// fp32: every product in float32 (OpenBLAS). int8: the four dense layers of
+// fp32: every product in float32. int8: the four dense layers of
 // every encoder layer run on int8 weights (per output channel) and int8
 // activations (per row); attention, LayerNorm and residuals stay float32.
 enum class Precision { fp32, int8 };
@@ -29,7 +30,7 @@ struct BertConfig {
   int vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
   int max_position_embeddings = 0, type_vocab_size = 0;
   float layer_norm_eps = 1e-12f;
-  BertActivation activation = BertActivation::gelu;
+  Activation activation = Activation::gelu;
 
   // Reads and checks config.json; throws promptlist::Error naming the file
   // and the field (missing, not a BERT model, unknown activation, ...).
@@ -50,9 +51,10 @@ class BertEncoder {
   const BertConfig& config() const { return config_; }
   Precision precision() const { return precision_; }
 
-  // Last hidden states, [batch][length][hidden]. Thread-safe (const, no
+  // Last hidden states, [batch][length][hidden], computed by `threads`
+  // threads (0: one per core) for this call only. Thread-safe (const, no
   // shared scratch).
-  std::vector<float> forward(const TokenBatch& tokens) const;
+  std::vector<float> forward(const TokenBatch& tokens, int threads = 1) const;
 
   struct Weights;  // defined in bert_encoder.cpp; public so its helpers can name its parts
 

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-namespace promptlist {
+#include "promptlist/activation.h"
 
-enum class T5Activation { Relu, Gelu, GeluNew, Silu };
+namespace promptlist {
 
 struct T5Config {
   int vocab_size = 0;
@@ -34,7 +34,7 @@ struct T5Config {
   int num_layers = 0;          // encoder blocks
   int num_decoder_layers = 0;  // decoder blocks (config default: num_layers)
   bool gated_feed_forward = false;  // "gated-*": act(wi_0 x) * (wi_1 x)
-  T5Activation activation = T5Activation::Relu;
+  Activation activation = Activation::relu;
   bool tie_word_embeddings = true;
   int relative_attention_num_buckets = 32;
   int relative_attention_max_distance = 128;

@@ -26,6 +26,7 @@ enum class Pooling { mean, cls, max };
 struct TransformerEmbedderOptions {
   std::size_t batch_size = 32;            // texts per forward pass (sorted by length, padded per batch)
   Precision precision = Precision::fp32;  // int8: see bert_encoder.h
+  int threads = 0;                        // threads of each forward pass; 0: one per core
   // What a folder that lacks sentence-transformers' own files gets: the
   // published settings of all-MiniLM-L6-v2 (mean pooling is the pooling default).
   std::size_t default_max_seq_length = 256;  // without sentence_bert_config.json (capped at the model's positions)

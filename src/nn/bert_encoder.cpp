@@ -1,17 +1,17 @@
 #include "promptlist/bert_encoder.h"
 
-#include <cblas.h>
-
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "promptlist/error.h"
 #include "int8_linear.h"
-#include "t5_kernels.h"
+#include "nn/attention.h"
+#include "nn/kernels.h"
+#include "nn/packed_linear.h"
+#include "nn/parallel.h"
 #include "promptlist/safetensors.h"
 
 namespace promptlist {
@@ -48,9 +48,9 @@ BertConfig BertConfig::from_json_file(const std::string& path) {
     throw Error(path + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_heads));
   const std::string act = j.value("hidden_act", "gelu");
-  if (act == "gelu") c.activation = BertActivation::gelu;
-  else if (act == "gelu_new" || act == "gelu_pytorch_tanh") c.activation = BertActivation::gelu_new;
-  else if (act == "relu") c.activation = BertActivation::relu;
+  // transformers' BERT knows more names; these are the ones tested here.
+  const auto activation = act == "silu" || act == "swish" ? std::nullopt : activation_from_name(act);
+  if (activation) c.activation = *activation;
   else throw Error(path + ": hidden_act '" + act + "' is not supported (gelu, gelu_new, relu)");
   if (j.value("position_embedding_type", "absolute") != "absolute")
     throw Error(path + ": position_embedding_type '" + j.value("position_embedding_type", "") + "' is not supported");
@@ -58,10 +58,12 @@ BertConfig BertConfig::from_json_file(const std::string& path) {
 }
 
 struct BertEncoder::Weights {
+  // One dense layer: float32 weights packed for nn::packed_linear, or
+  // int8 ones (Precision::int8).
   struct Linear {
-    std::vector<float> w, b;  // w: [out][in]; emptied when quantised
     int in = 0, out = 0;
-    std::unique_ptr<Int8Linear> q;  // set for Precision::int8
+    nn::PackedLinear packed;        // fp32
+    std::unique_ptr<Int8Linear> q;  // int8
   };
   struct Norm {
     std::vector<float> gamma, beta;
@@ -95,161 +97,17 @@ std::vector<float> tensor(const SafetensorsFile& file, const std::string& name, 
   return t.to_f32();
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void layer_norm(float* x, int rows, int n,
-                                                                              const std::vector<float>& gamma,
-                                                                              const std::vector<float>& beta, float eps) {
-  // float sums in SIMD lanes (omp simd reduction): hidden sizes are a few
-  // hundred, well within float precision for a mean and a variance.
-  for (int r = 0; r < rows; ++r) {
-    float* v = x + static_cast<std::size_t>(r) * n;
-    float sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int i = 0; i < n; ++i) sum += v[i];
-    const float m = sum / static_cast<float>(n);
-    float squares = 0;
-#pragma omp simd reduction(+ : squares)
-    for (int i = 0; i < n; ++i) squares += (v[i] - m) * (v[i] - m);
-    const float inv = 1.0f / std::sqrt(squares / static_cast<float>(n) + eps);
-    for (int i = 0; i < n; ++i) v[i] = (v[i] - m) * inv * gamma[i] + beta[i];
-  }
-}
-
-}  // namespace
-
-// Up to this many rows go through t5::linear's weight-streaming kernel (a
-// prompt of 16 tokens is 18 rows with [CLS] and [SEP]).
-constexpr int kFewRowsBatch = 24;
-
-// y[rows][out] = x[rows][in] * W^T + b, in float32 or int8.
-static void linear(const float* x, int rows, const BertEncoder::Weights::Linear& l, float* y) {
-  if (l.q) {
-    int8_linear(x, rows, *l.q, y);
-    return;
-  }
-  // A prompt is a handful of rows: OpenBLAS would pack the whole weight
-  // matrix for each call, doubling the bytes read, and its threads spin.
-  // The few-rows kernel of the T5 runtime streams the weights once.
-  if (rows <= kFewRowsBatch) {
-    t5::linear(x, rows, l.in, l.w.data(), l.out, y);
-    for (int r = 0; r < rows; ++r)
-      for (int o = 0; o < l.out; ++o) y[static_cast<std::size_t>(r) * l.out + o] += l.b[o];
-    return;
-  }
-  for (int r = 0; r < rows; ++r) std::copy(l.b.begin(), l.b.end(), y + static_cast<std::size_t>(r) * l.out);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, l.out, l.in, 1.0f, x, l.in, l.w.data(), l.in, 1.0f, y,
-              l.out);
-}
-
-namespace {
-
-// erf as a rational function of x on [-4, 4] (beyond, erf is +-1 to float
-// precision), max abs error 4.5e-7. Unlike libm's erff it has no calls or
-// branches, so the GELU loop below vectorises; libm's erff was a fifth of
-// the forward pass.
-inline float fast_erf(float x) {
-  x = x < -4.f ? -4.f : (x > 4.f ? 4.f : x);
-  const float x2 = x * x;
-  float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 + -2.10102402082508e-06f;
-  p = p * x2 + -5.69250639462346e-05f;
-  p = p * x2 + -7.34990630326855e-04f;
-  p = p * x2 + -2.95459980854025e-03f;
-  p = p * x2 + -1.60960333262415e-02f;
-  float q = -1.45660718464996e-05f;
-  q = q * x2 + -2.13374055278905e-04f;
-  q = q * x2 + -1.68282697438203e-03f;
-  q = q * x2 + -7.37332916720468e-03f;
-  q = q * x2 + -1.42647390514189e-02f;
-  return p * x / q;
-}
-
-// Built twice, for AVX-512 and for any x86-64, and picked at load time: the
-// element-wise loops are a large share of a batch once the products are int8.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void activate(std::vector<float>& v, BertActivation a) {
-  switch (a) {
-    case BertActivation::gelu:
-      for (float& x : v) x = 0.5f * x * (1.0f + fast_erf(x * 0.70710678118654752f));
-      break;
-    case BertActivation::gelu_new:
-      for (float& x : v) x = 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
-      break;
-    case BertActivation::relu:
-      for (float& x : v) x = x > 0 ? x : 0;
-      break;
-  }
-}
-
-// exp by range reduction (x = n ln2 + r) and a degree-6 polynomial for
-// e^r (the Cephes expf constants), max relative error 8e-8; no libm call,
-// so the softmax loop vectorises.
-inline float fast_exp(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float n = std::nearbyint(x * 1.44269504088896341f);
-  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
-
-// Row-wise softmax of a [T][T] score matrix over its first `valid` keys;
-// the padded keys after them get weight 0 (the reference adds float32_min,
-// which underflows to exactly 0 after exp). No branches in the loops.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int T, int valid) {
-  for (int i = 0; i < T; ++i) {
-    float* s = scores + static_cast<std::size_t>(i) * T;
-    float mx = s[0];
-#pragma omp simd reduction(max : mx)
-    for (int j = 1; j < valid; ++j) mx = std::max(mx, s[j]);
-    float sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int j = 0; j < valid; ++j) {
-      s[j] = fast_exp(s[j] - mx);
-      sum += s[j];
-    }
-    const float inv = 1.0f / sum;
-    for (int j = 0; j < valid; ++j) s[j] *= inv;
-    for (int j = valid; j < T; ++j) s[j] = 0.0f;
-  }
-}
-
-// Attention of one head over a short sequence, in plain loops: for a
-// prompt, a BLAS call costs more to set up than its few thousand
-// multiply-adds, and there are two per head and layer.
-constexpr int kSmallAttention = 32;
-
-__attribute__((target_clones("avx512f", "avx2", "default"))) void small_attention(
-    const float* q, const float* k, const float* v, int stride, int T, int dh, float scale, int valid, float* scores,
-    float* out, int out_stride) {
-  for (int i = 0; i < T; ++i)
-    for (int j = 0; j < T; ++j) {
-      float dot = 0;
-      for (int d = 0; d < dh; ++d) dot += q[i * stride + d] * k[j * stride + d];
-      scores[i * T + j] = dot * scale;
-    }
-  masked_softmax(scores, T, valid);
-  for (int i = 0; i < T; ++i) {
-    float* o = out + static_cast<std::size_t>(i) * out_stride;
-    for (int d = 0; d < dh; ++d) o[d] = 0;
-    for (int j = 0; j < T; ++j) {
-      const float p = scores[i * T + j];
-      const float* vj = v + static_cast<std::size_t>(j) * stride;
-      for (int d = 0; d < dh; ++d) o[d] += p * vj[d];
-    }
-  }
-}
-
-__attribute__((target_clones("avx512f", "avx2", "default"))) void add_into(std::vector<float>& x,
-                                                                           const std::vector<float>& y) {
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] += y[i];
+// A dense layer from PyTorch's w [out][in] and b [out], in the precision asked for.
+BertEncoder::Weights::Linear make_linear(const std::vector<float>& w, const std::vector<float>& b, int out, int in,
+                                         Precision precision) {
+  BertEncoder::Weights::Linear l;
+  l.in = in;
+  l.out = out;
+  if (precision == Precision::int8)
+    l.q = std::make_unique<Int8Linear>(quantize_linear(w.data(), b.data(), out, in));
+  else
+    l.packed = nn::pack_linear(w.data(), b.data(), out, in);
+  return l;
 }
 
 }  // namespace
@@ -275,17 +133,18 @@ BertEncoder BertEncoder::load(const std::string& folder, Precision precision) {
   for (int l = 0; l < c.num_layers; ++l) {
     const std::string p = "encoder.layer." + std::to_string(l) + ".";
     Weights::Layer layer;
-    layer.qkv.in = static_cast<int>(h);
-    layer.qkv.out = static_cast<int>(3 * h);
+    std::vector<float> qkv_w, qkv_b;
     for (const char* part : {"query", "key", "value"}) {
       auto wt = tensor(file, p + "attention.self." + part + ".weight", {h, h});
       auto bs = tensor(file, p + "attention.self." + part + ".bias", {h});
-      layer.qkv.w.insert(layer.qkv.w.end(), wt.begin(), wt.end());
-      layer.qkv.b.insert(layer.qkv.b.end(), bs.begin(), bs.end());
+      qkv_w.insert(qkv_w.end(), wt.begin(), wt.end());
+      qkv_b.insert(qkv_b.end(), bs.begin(), bs.end());
     }
+    layer.qkv = make_linear(qkv_w, qkv_b, static_cast<int>(3 * h), static_cast<int>(h), precision);
     auto lin = [&](const std::string& name, std::int64_t out, std::int64_t in) {
-      return Weights::Linear{tensor(file, p + name + ".weight", {out, in}), tensor(file, p + name + ".bias", {out}),
-                             static_cast<int>(in), static_cast<int>(out), nullptr};
+      auto wt = tensor(file, p + name + ".weight", {out, in});  // before the bias: errors name the weight first
+      auto bs = tensor(file, p + name + ".bias", {out});
+      return make_linear(wt, bs, static_cast<int>(out), static_cast<int>(in), precision);
     };
     layer.attn_out = lin("attention.output.dense", h, h);
     layer.intermediate = lin("intermediate.dense", inter, h);
@@ -295,12 +154,6 @@ BertEncoder BertEncoder::load(const std::string& folder, Precision precision) {
     layer.out_norm = {tensor(file, p + "output.LayerNorm.weight", {h}), tensor(file, p + "output.LayerNorm.bias", {h})};
     w->layers.push_back(std::move(layer));
   }
-  if (precision == Precision::int8)
-    for (auto& layer : w->layers)
-      for (auto* l : {&layer.qkv, &layer.attn_out, &layer.intermediate, &layer.output}) {
-        l->q = std::make_unique<Int8Linear>(quantize_linear(l->w.data(), l->b.data(), l->out, l->in));
-        std::vector<float>().swap(l->w);
-      }
   enc.precision_ = precision;
   const std::string extra = "encoder.layer." + std::to_string(c.num_layers) + ".attention.self.query.weight";
   if (file.has(extra) || file.has("bert." + extra))
@@ -310,64 +163,152 @@ BertEncoder BertEncoder::load(const std::string& folder, Precision precision) {
   return enc;
 }
 
-std::vector<float> BertEncoder::forward(const TokenBatch& t) const {
-  const auto& c = config_;
-  const Weights& w = *weights_;
-  const int H = c.hidden_size, heads = c.num_heads, dh = H / heads, T = t.length, B = t.batch, rows = B * T;
-  if (T > c.max_position_embeddings)
-    throw Error("input of " + std::to_string(T) + " tokens is longer than the model's " +
-                std::to_string(c.max_position_embeddings) + " positions");
-  std::vector<float> x(static_cast<std::size_t>(rows) * H);
-  for (int b = 0; b < B; ++b)
-    for (int i = 0; i < T; ++i) {
-      const std::int32_t id = t.ids[static_cast<std::size_t>(b) * T + i];
-      if (id < 0 || id >= c.vocab_size) throw Error("token id " + std::to_string(id) + " is outside the vocabulary");
-      float* row = x.data() + (static_cast<std::size_t>(b) * T + i) * H;
-      const float* we = w.word.data() + static_cast<std::size_t>(id) * H;
-      const float* pe = w.position.data() + static_cast<std::size_t>(i) * H;
+namespace {
+
+using Linear = BertEncoder::Weights::Linear;
+using Norm = BertEncoder::Weights::Norm;
+
+// The sizes of one forward pass.
+struct Shape {
+  int batch, length, rows, hidden, heads, head_dim, intermediate;
+};
+
+// Everything one forward pass writes, allocated before its first product
+// (nothing the threads run allocates or throws).
+struct Scratch {
+  std::vector<float> x, qkv, ctx, inter;  // [rows][hidden], [rows][3 hidden], [rows][hidden], [rows][intermediate]
+  std::vector<float> scores, keys;        // per thread of the team: [length][length], [head_dim][length]
+  QuantizedRows quantized;                // int8: the input of the dense layer being run
+  std::vector<int> valid;                 // real tokens of each sequence
+};
+
+// Real tokens first and padding after (TokenBatch's layout), so each mask is a length.
+std::vector<int> valid_lengths(const TokenBatch& t, int vocab_size) {
+  std::vector<int> valid(t.batch);
+  for (int b = 0; b < t.batch; ++b) {
+    const std::uint8_t* mask = t.mask.data() + static_cast<std::size_t>(b) * t.length;
+    int n = 0;
+    while (n < t.length && mask[n]) ++n;
+    for (int j = n; j < t.length; ++j)
+      if (mask[j]) throw Error("attention mask has a real token after padding (padding must come last)");
+    valid[b] = n;
+  }
+  for (const std::int32_t id : t.ids)
+    if (id < 0 || id >= vocab_size) throw Error("token id " + std::to_string(id) + " is outside the vocabulary");
+  return valid;
+}
+
+// Rows of x quantised for the int8 dense layer l, rows [r0, r1) (a no-op for fp32).
+void quantize(const Linear& l, const float* x, int r0, int r1, QuantizedRows& quantized) {
+  if (l.q) quantize_rows(x, r0, r1, *l.q, quantized);
+}
+
+// All rows of x quantised for l, on the team.
+void quantize(nn::Team& team, const Linear& l, const float* x, int rows, QuantizedRows& quantized) {
+  if (l.q) team.parallel_for(rows, 1, [&](int r0, int r1, int) { quantize_rows(x, r0, r1, *l.q, quantized); });
+}
+
+// y = l(x) (+ the epilogue) on the team, the outputs shared out in chunks;
+// int8 reads x as quantised beforehand.
+void dense(nn::Team& team, const Linear& l, const float* x, int rows, float* y, nn::Epilogue e,
+           const QuantizedRows& quantized) {
+  if (l.q) {
+    team.parallel_for(l.q->out_padded / 16, 4,  // the kernel's tiles are 4 blocks of 16 wide
+                      [&](int b0, int b1, int) { int8_linear_part(quantized, rows, *l.q, y, b0, b1, e); });
+    return;
+  }
+  team.parallel_for(l.out, nn::PackedLinear::kPanel,
+                    [&](int o0, int o1, int) { nn::packed_linear(x, rows, l.packed, y, o0, o1, e); });
+}
+
+// Every (sequence, head) pair, shared out over the team.
+void attention(nn::Team& team, const Shape& sh, Scratch& s) {
+  const int T = sh.length, H = sh.hidden, dh = sh.head_dim;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  team.parallel_for(sh.batch * sh.heads, 1, [&](int begin, int end, int worker) {
+    float* scores = s.scores.data() + static_cast<std::size_t>(worker) * T * T;
+    float* keys = s.keys.data() + static_cast<std::size_t>(worker) * dh * T;
+    for (int item = begin; item < end; ++item) {
+      const int b = item / sh.heads, hd = item % sh.heads;
+      const float* q = s.qkv.data() + static_cast<std::size_t>(b) * T * 3 * H + hd * dh;
+      float* out = s.ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
+      nn::attention_head({q, q + H, q + 2 * H, 3 * H, T, dh, s.valid[b], scale, out, H}, scores, keys);
+    }
+  });
+}
+
+// LayerNorm of every row of x, then (int8) its quantisation for `next`, the
+// dense layer that reads x: the same rows, while they are in cache.
+void norm_rows(nn::Team& team, const Norm& n, const Linear& next, const Shape& sh, float eps, Scratch& s) {
+  team.parallel_for(sh.rows, 1, [&](int r0, int r1, int) {
+    nn::layer_norm(s.x.data() + static_cast<std::size_t>(r0) * sh.hidden, r1 - r0, sh.hidden, n.gamma.data(),
+                   n.beta.data(), eps);
+    quantize(next, s.x.data(), r0, r1, s.quantized);
+  });
+}
+
+// One post-LayerNorm encoder layer; the residuals are added by the dense
+// layers' epilogues, straight into x. x arrives quantised for L.qkv, and
+// leaves quantised for `next_qkv` (null after the last layer).
+void encoder_layer(nn::Team& team, const BertEncoder::Weights::Layer& L, const Linear* next_qkv,
+                   const BertConfig& c, const Shape& sh, Scratch& s) {
+  const nn::Epilogue residual{.accumulate = true, .activation = std::nullopt};
+  dense(team, L.qkv, s.x.data(), sh.rows, s.qkv.data(), {}, s.quantized);
+  attention(team, sh, s);
+  quantize(team, L.attn_out, s.ctx.data(), sh.rows, s.quantized);
+  dense(team, L.attn_out, s.ctx.data(), sh.rows, s.x.data(), residual, s.quantized);
+  norm_rows(team, L.attn_norm, L.intermediate, sh, c.layer_norm_eps, s);
+  dense(team, L.intermediate, s.x.data(), sh.rows, s.inter.data(), {.accumulate = false, .activation = c.activation},
+        s.quantized);
+  quantize(team, L.output, s.inter.data(), sh.rows, s.quantized);
+  dense(team, L.output, s.inter.data(), sh.rows, s.x.data(), residual, s.quantized);
+  static const Linear none;  // fp32 stand-in: nothing to quantise after the last layer
+  norm_rows(team, L.out_norm, next_qkv ? *next_qkv : none, sh, c.layer_norm_eps, s);
+}
+
+// Word + position + token-type embeddings, LayerNorm, and (int8) the
+// quantisation for the first layer.
+void embed(nn::Team& team, const BertEncoder::Weights& w, const TokenBatch& t, const Shape& sh, float eps,
+           Scratch& s) {
+  const int H = sh.hidden;
+  team.parallel_for(sh.rows, 1, [&](int r0, int r1, int) {
+    for (int r = r0; r < r1; ++r) {
+      const float* we = w.word.data() + static_cast<std::size_t>(t.ids[r]) * H;
+      const float* pe = w.position.data() + static_cast<std::size_t>(r % sh.length) * H;
       const float* te = w.token_type.data();  // token type 0 for single sentences
+      float* row = s.x.data() + static_cast<std::size_t>(r) * H;
       for (int k = 0; k < H; ++k) row[k] = we[k] + pe[k] + te[k];
     }
-  layer_norm(x.data(), rows, H, w.embed_norm.gamma, w.embed_norm.beta, c.layer_norm_eps);
+    nn::layer_norm(s.x.data() + static_cast<std::size_t>(r0) * H, r1 - r0, H, w.embed_norm.gamma.data(),
+                   w.embed_norm.beta.data(), eps);
+    quantize(w.layers.front().qkv, s.x.data(), r0, r1, s.quantized);
+  });
+}
 
-  std::vector<float> qkv(static_cast<std::size_t>(rows) * 3 * H), ctx(static_cast<std::size_t>(rows) * H),
-      scores(static_cast<std::size_t>(T) * T), tmp(static_cast<std::size_t>(rows) * H),
-      inter(static_cast<std::size_t>(rows) * c.intermediate_size);
-  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  for (const auto& L : w.layers) {
-    linear(x.data(), rows, L.qkv, qkv.data());
-    for (int b = 0; b < B; ++b) {
-      // Real tokens come first and padding after (TokenBatch's layout), so
-      // the mask is a length.
-      const std::uint8_t* mask = t.mask.data() + static_cast<std::size_t>(b) * T;
-      int valid = 0;
-      while (valid < T && mask[valid]) ++valid;
-      for (int j = valid; j < T; ++j)
-        if (mask[j]) throw Error("attention mask has a real token after padding (padding must come last)");
-      for (int hd = 0; hd < heads; ++hd) {
-        const float* q = qkv.data() + static_cast<std::size_t>(b) * T * 3 * H + hd * dh;
-        const float* k = q + H;
-        const float* v = q + 2 * H;
-        float* out = ctx.data() + static_cast<std::size_t>(b) * T * H + hd * dh;
-        if (T <= kSmallAttention) {
-          small_attention(q, k, v, 3 * H, T, dh, scale, valid, scores.data(), out, H);
-          continue;
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), T);
-        masked_softmax(scores.data(), T, valid);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores.data(), T, v, 3 * H, 0.0f, out, H);
-      }
-    }
-    linear(ctx.data(), rows, L.attn_out, tmp.data());
-    add_into(x, tmp);
-    layer_norm(x.data(), rows, H, L.attn_norm.gamma, L.attn_norm.beta, c.layer_norm_eps);
-    linear(x.data(), rows, L.intermediate, inter.data());
-    activate(inter, c.activation);
-    linear(inter.data(), rows, L.output, tmp.data());
-    add_into(x, tmp);
-    layer_norm(x.data(), rows, H, L.out_norm.gamma, L.out_norm.beta, c.layer_norm_eps);
-  }
-  return x;
+}  // namespace
+
+std::vector<float> BertEncoder::forward(const TokenBatch& t, int threads) const {
+  const auto& c = config_;
+  const Weights& w = *weights_;
+  if (t.length > c.max_position_embeddings)
+    throw Error("input of " + std::to_string(t.length) + " tokens is longer than the model's " +
+                std::to_string(c.max_position_embeddings) + " positions");
+  nn::Team team(threads);
+  const int rows = t.batch * t.length, dh = c.hidden_size / c.num_heads;
+  const Shape sh{t.batch, t.length, rows, c.hidden_size, c.num_heads, dh, c.intermediate_size};
+  Scratch s;
+  s.valid = valid_lengths(t, c.vocab_size);
+  s.x.resize(static_cast<std::size_t>(rows) * sh.hidden);
+  s.qkv.resize(static_cast<std::size_t>(rows) * 3 * sh.hidden);
+  s.ctx.resize(static_cast<std::size_t>(rows) * sh.hidden);
+  s.inter.resize(static_cast<std::size_t>(rows) * sh.intermediate);
+  s.scores.resize(static_cast<std::size_t>(team.size()) * t.length * t.length);
+  s.keys.resize(static_cast<std::size_t>(team.size()) * dh * t.length);
+  if (precision_ == Precision::int8) s.quantized.resize(rows, (std::max(sh.hidden, sh.intermediate) + 3) / 4 * 4);
+  embed(team, w, t, sh, c.layer_norm_eps, s);
+  for (std::size_t l = 0; l < w.layers.size(); ++l)
+    encoder_layer(team, w.layers[l], l + 1 < w.layers.size() ? &w.layers[l + 1].qkv : nullptr, c, sh, s);
+  return std::move(s.x);
 }
 
 }  // namespace promptlist

@@ -3,13 +3,15 @@
 // GCC 12 warns inside its own AVX-512 headers (a known false positive of
 // -Wmaybe-uninitialized on the intrinsics' undefined-vector arguments).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cmath>
 #include <cstring>
-#include <thread>
 
 namespace promptlist {
 
@@ -44,17 +46,21 @@ Int8Linear quantize_linear(const float* w, const float* b, int out, int in) {
 
 namespace {
 
-// Activations of one row as unsigned bytes, asymmetric: x ~ scale * (q - zero),
+// Activations of each row as unsigned bytes, asymmetric: x ~ scale * (q - zero),
 // q in [0, 255] spans the row's own [min, max] (with 0 inside, so padding
 // and exact zeros stay exact). GELU outputs lie mostly in [-0.17, max]: a
 // symmetric code would waste half its levels on negatives that never occur.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows(const float* x, int rows, int in,
-                                                                                 int in_padded, std::uint8_t* a,
-                                                                                 float* scales, std::int32_t* zeros) {
-  for (int r = 0; r < rows; ++r) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows_into(
+    const float* x, int r0, int r1, int in, int in_padded, std::uint8_t* a, float* scales, std::int32_t* zeros) {
+  for (int r = r0; r < r1; ++r) {
     const float* v = x + static_cast<std::size_t>(r) * in;
     float lo = 0, hi = 0;
-    for (int k = 0; k < in; ++k) lo = std::min(lo, v[k]), hi = std::max(hi, v[k]);
+    // The reductions in SIMD lanes (min and max are exact in any order).
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+    for (int k = 0; k < in; ++k) {
+      lo = std::min(lo, v[k]);
+      hi = std::max(hi, v[k]);
+    }
     const float scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
     const float inv = 1.0f / scale;
     const auto zero = static_cast<std::int32_t>(std::min(255.0f, std::max(0.0f, -lo * inv + 0.5f)));
@@ -67,80 +73,130 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_rows(
   }
 }
 
-void finish(const std::int32_t* acc, int r, int o, const Int8Linear& q, const float* row_scale,
-            const std::int32_t* row_zero, float* y) {
+struct Epilogue {
+  nn::Epilogue how;
+  const float* row_scale;
+  const std::int32_t* row_zero;
+};
+
+void finish(std::int32_t acc, int r, int o, const Int8Linear& q, const Epilogue& e, float* y) {
   if (o >= q.out) return;
-  y[static_cast<std::size_t>(r) * q.out + o] =
-      static_cast<float>(acc[0] - row_zero[r] * q.sum[o]) * row_scale[r] * q.scale[o] + q.bias[o];
+  float& target = y[static_cast<std::size_t>(r) * q.out + o];
+  const float v = static_cast<float>(acc - e.row_zero[r] * q.sum[o]) * e.row_scale[r] * q.scale[o] + q.bias[o];
+  target = e.how.accumulate ? target + v : v;
 }
 
-void kernel_portable(const std::uint8_t* a, const float* row_scale, const std::int32_t* row_zero, int r0, int r1,
-                     const Int8Linear& q, float* y) {
+void kernel_portable(const std::uint8_t* a, const Epilogue& e, int r0, int r1, int o0, int o1, const Int8Linear& q,
+                     float* y) {
   const int k4 = q.in_padded / 4;
   for (int r = r0; r < r1; ++r) {
     const std::uint8_t* ar = a + static_cast<std::size_t>(r) * q.in_padded;
-    for (int o = 0; o < q.out; ++o) {
+    for (int o = o0; o < std::min(o1, q.out); ++o) {
       std::int32_t acc = 0;
       const std::int8_t* block = q.packed.data() + static_cast<std::size_t>(o / 16) * k4 * 64;
       for (int g = 0; g < k4; ++g)
         for (int j = 0; j < 4; ++j) acc += static_cast<std::int32_t>(ar[g * 4 + j]) * block[(g * 16 + o % 16) * 4 + j];
-      finish(&acc, r, o, q, row_scale, row_zero, y);
+      finish(acc, r, o, q, e, y);
     }
   }
 }
 
-// R rows x 4 blocks of 16 outputs per tile; accumulators stay in registers.
-template <int R>
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std::uint8_t* a, const float* row_scale,
-                                                                         const std::int32_t* row_zero, int r0, int ob,
-                                                                         int blocks, const Int8Linear& q, float* y) {
+void activate_stripe(const nn::Epilogue& how, int r0, int r1, int o0, int o1, int out, float* y) {
+  if (!how.activation || o1 <= o0) return;
+  for (int r = r0; r < r1; ++r)
+    nn::activate(*how.activation, y + static_cast<std::size_t>(r) * out + o0, static_cast<std::size_t>(o1 - o0));
+}
+
+// The epilogue of one row and one block of 16 outputs: remove the row's
+// zero point, scale, add bias (and the residual already in y). The
+// accumulator comes by value: passing the tile's array by pointer made GCC
+// keep every accumulator in memory as well.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) inline void finish_block(__m512i acc, const Epilogue& e, int row,
+                                                                                  int block, const Int8Linear& q,
+                                                                                  float* y) {
+  const int o0 = block * 16;
+  const int valid = std::min(16, q.out - o0);
+  const __mmask16 mask = valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
+  const __m512i shift = _mm512_mullo_epi32(_mm512_loadu_si512(q.sum.data() + o0), _mm512_set1_epi32(e.row_zero[row]));
+  const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, shift));
+  float* target = y + static_cast<std::size_t>(row) * q.out + o0;
+  __m512 out = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(e.row_scale[row])), _mm512_loadu_ps(q.scale.data() + o0),
+                               _mm512_loadu_ps(q.bias.data() + o0));
+  if (e.how.accumulate) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, target));
+  _mm512_mask_storeu_ps(target, mask, out);
+}
+
+// Four activation bytes as one int.
+typedef std::int32_t four_bytes __attribute__((aligned(1), may_alias));
+inline std::int32_t load_four(const std::uint8_t* p) { return *reinterpret_cast<const four_bytes*>(p); }
+
+// R rows x C blocks of 16 outputs per tile, both compile-time constants, and
+// one plain array of accumulators per block: GCC 12 kept a two-dimensional
+// array (or one indexed by a run-time block count) on the stack.
+template <int R, int C>
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_vnni(const std::uint8_t* a, const Epilogue& e, int r0,
+                                                                         int ob, const Int8Linear& q, float* y) {
+  static_assert(C >= 1 && C <= 4);
   const int k4 = q.in_padded / 4;
-  __m512i acc[R][4];
-  for (int r = 0; r < R; ++r)
-    for (int c = 0; c < 4; ++c) acc[r][c] = _mm512_setzero_si512();
-  const std::int8_t* base = q.packed.data() + static_cast<std::size_t>(ob) * k4 * 64;
-  for (int g = 0; g < k4; ++g) {
-    __m512i w[4];
-    for (int c = 0; c < blocks; ++c) w[c] = _mm512_loadu_si512(base + (static_cast<std::size_t>(c) * k4 + g) * 64);
+  __m512i acc0[R], acc1[R], acc2[R], acc3[R];
+  // Every loop over the rows fully unrolled: one that is not makes GCC keep
+  // the accumulators in memory too.
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) acc0[r] = acc1[r] = acc2[r] = acc3[r] = _mm512_setzero_si512();
+  const std::int8_t* w0 = q.packed.data() + static_cast<std::size_t>(ob) * k4 * 64;
+  const std::size_t block = static_cast<std::size_t>(k4) * 64;  // bytes from one block of 16 outputs to the next
+  const std::uint8_t* rows = a + static_cast<std::size_t>(r0) * q.in_padded;
+  for (int g = 0; g < k4; ++g, w0 += 64) {
+    const __m512i v0 = _mm512_loadu_si512(w0);
+    const __m512i v1 = C > 1 ? _mm512_loadu_si512(w0 + block) : v0;
+    const __m512i v2 = C > 2 ? _mm512_loadu_si512(w0 + 2 * block) : v0;
+    const __m512i v3 = C > 3 ? _mm512_loadu_si512(w0 + 3 * block) : v0;
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
-      std::int32_t four;
-      std::memcpy(&four, a + static_cast<std::size_t>(r0 + r) * q.in_padded + g * 4, 4);
-      const __m512i av = _mm512_set1_epi32(four);
-      for (int c = 0; c < blocks; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], av, w[c]);
+      const __m512i av = _mm512_set1_epi32(load_four(rows + static_cast<std::size_t>(r) * q.in_padded + g * 4));
+      acc0[r] = _mm512_dpbusd_epi32(acc0[r], av, v0);
+      if constexpr (C > 1) acc1[r] = _mm512_dpbusd_epi32(acc1[r], av, v1);
+      if constexpr (C > 2) acc2[r] = _mm512_dpbusd_epi32(acc2[r], av, v2);
+      if constexpr (C > 3) acc3[r] = _mm512_dpbusd_epi32(acc3[r], av, v3);
     }
   }
-  // Epilogue, 16 outputs at a time: remove each row's zero point, scale, add bias.
-  for (int c = 0; c < blocks; ++c) {
-    const int o0 = (ob + c) * 16;
-    const __m512i wsum = _mm512_loadu_si512(q.sum.data() + o0);
-    const __m512 wscale = _mm512_loadu_ps(q.scale.data() + o0);
-    const __m512 bias = _mm512_loadu_ps(q.bias.data() + o0);
-    const int valid = std::min(16, q.out - o0);
-    const __mmask16 mask = valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
-    for (int r = 0; r < R; ++r) {
-      const __m512i shift = _mm512_mullo_epi32(wsum, _mm512_set1_epi32(row_zero[r0 + r]));
-      const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][c], shift));
-      const __m512 out = _mm512_fmadd_ps(_mm512_mul_ps(v, _mm512_set1_ps(row_scale[r0 + r])), wscale, bias);
-      _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r0 + r) * q.out + o0, mask, out);
-    }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) {
+    finish_block(acc0[r], e, r0 + r, ob, q, y);
+    if constexpr (C > 1) finish_block(acc1[r], e, r0 + r, ob + 1, q, y);
+    if constexpr (C > 2) finish_block(acc2[r], e, r0 + r, ob + 2, q, y);
+    if constexpr (C > 3) finish_block(acc3[r], e, r0 + r, ob + 3, q, y);
   }
 }
+
+// Up to 4 rows x 4 blocks: 16 accumulators in registers. With 6 rows (24
+// accumulators) GCC 12 kept them on the stack: 20% slower.
+constexpr int kTileRows = 4, kTileBlocks = 4;
+using TileFn = void (*)(const std::uint8_t*, const Epilogue&, int, int, const Int8Linear&, float*);
+
+template <int R, int... C>
+constexpr std::array<TileFn, sizeof...(C)> tile_row(std::integer_sequence<int, C...>) {
+  return {&tile_vnni<R, C + 1>...};
+}
+template <int... R>
+constexpr std::array<std::array<TileFn, kTileBlocks>, sizeof...(R)> tile_table(std::integer_sequence<int, R...>) {
+  return {tile_row<R + 1>(std::make_integer_sequence<int, kTileBlocks>())...};
+}
+// kTiles[rows - 1][blocks - 1]
+constexpr auto kTiles = tile_table(std::make_integer_sequence<int, kTileRows>());
 
 // Rows are taken 64 at a time and, within them, every 64-output block is
 // applied to all rows before moving on: both operands of the inner tiles
 // stay in L1/L2 instead of the whole weight matrix streaming once per rows.
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) void kernel_vnni(const std::uint8_t* a, const float* row_scale,
-                                                                          const std::int32_t* row_zero, int r0, int r1,
-                                                                          const Int8Linear& q, float* y) {
-  const int nblocks = q.out_padded / 16;
-  for (int rb = r0; rb < r1; rb += 64) {
-    const int re = std::min(r1, rb + 64);
-    for (int ob = 0; ob < nblocks; ob += 4) {
-      const int blocks = std::min(4, nblocks - ob);
-      int r = rb;
-      for (; r + 4 <= re; r += 4) tile_vnni<4>(a, row_scale, row_zero, r, ob, blocks, q, y);
-      for (; r < re; ++r) tile_vnni<1>(a, row_scale, row_zero, r, ob, blocks, q, y);
+// The activation of the epilogue runs on each 64-row stripe while it is in cache.
+void kernel_vnni(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q, float* y) {
+  for (int rb = 0; rb < rows; rb += 64) {
+    const int re = std::min(rows, rb + 64);
+    for (int ob = b0; ob < b1; ob += kTileBlocks) {
+      const int blocks = std::min(kTileBlocks, b1 - ob);
+      for (int r = rb; r < re; r += kTileRows) kTiles[std::min(kTileRows, re - r) - 1][blocks - 1](a, e, r, ob, q, y);
     }
+    activate_stripe(e.how, rb, re, b0 * 16, std::min(q.out, b1 * 16), q.out, y);
   }
 }
 
@@ -154,26 +210,33 @@ bool has_vnni() {
 
 const char* int8_kernel_name() { return has_vnni() ? "avx512-vnni" : "portable"; }
 
-void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
-  std::vector<std::uint8_t> a(static_cast<std::size_t>(rows) * q.in_padded);
-  std::vector<float> scales(rows);
-  std::vector<std::int32_t> zeros(rows);
-  quantize_rows(x, rows, q.in, q.in_padded, a.data(), scales.data(), zeros.data());
-  auto run = [&](int r0, int r1) {
-    if (simd && has_vnni()) kernel_vnni(a.data(), scales.data(), zeros.data(), r0, r1, q, y);
-    else kernel_portable(a.data(), scales.data(), zeros.data(), r0, r1, q, y);
-  };
-  // Two threads when the product is large enough to pay for one.
-  const double work = static_cast<double>(rows) * q.out * q.in;
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (cores > 1 && work > 4e6 && rows >= 8) {
-    const int mid = rows / 2 / 4 * 4;
-    std::thread helper(run, mid, rows);
-    run(0, mid);
-    helper.join();
-  } else {
-    run(0, rows);
+void QuantizedRows::resize(int rows, int row_width) {
+  in_padded = row_width;
+  a.resize(static_cast<std::size_t>(rows) * row_width);
+  scale.resize(rows);
+  zero.resize(rows);
+}
+
+void quantize_rows(const float* x, int r0, int r1, const Int8Linear& q, QuantizedRows& out) {
+  quantize_rows_into(x, r0, r1, q.in, q.in_padded, out.a.data(), out.scale.data(), out.zero.data());
+}
+
+void int8_linear_part(const QuantizedRows& a, int rows, const Int8Linear& q, float* y, int block_begin, int block_end,
+                      nn::Epilogue epilogue, bool simd) {
+  const Epilogue e{epilogue, a.scale.data(), a.zero.data()};
+  if (simd && has_vnni()) {
+    kernel_vnni(a.a.data(), e, rows, block_begin, block_end, q, y);
+    return;
   }
+  kernel_portable(a.a.data(), e, 0, rows, block_begin * 16, block_end * 16, q, y);
+  activate_stripe(epilogue, 0, rows, block_begin * 16, std::min(q.out, block_end * 16), q.out, y);
+}
+
+void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
+  QuantizedRows a;
+  a.resize(rows, q.in_padded);
+  quantize_rows(x, 0, rows, q, a);
+  int8_linear_part(a, rows, q, y, 0, q.out_padded / 16, {}, simd);
 }
 
 }  // namespace promptlist

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "nn/kernels.h"
+
 namespace promptlist {
 
 struct Int8Linear {
@@ -27,8 +29,27 @@ struct Int8Linear {
 // w: [out][in] float32 (PyTorch layout), b: [out].
 Int8Linear quantize_linear(const float* w, const float* b, int out, int in);
 
-// y[rows][out] = x[rows][in] W^T + b. simd false forces the portable
-// kernel (tests compare the two).
+// Rows of activations quantised for the kernel: x ~ scale * (a - zero).
+struct QuantizedRows {
+  int in_padded = 0;
+  std::vector<std::uint8_t> a;  // [rows][in_padded]
+  std::vector<float> scale;     // per row
+  std::vector<std::int32_t> zero;
+
+  void resize(int rows, int row_width);
+};
+
+// Quantises rows [r0, r1) of x ([rows][q.in]) into `out` (already sized for
+// q.in_padded), so that threads can share the work.
+void quantize_rows(const float* x, int r0, int r1, const Int8Linear& q, QuantizedRows& out);
+
+// y[r][o] = x[r] W^T + b for all `rows` quantised rows and the outputs of
+// the 16-output blocks [block_begin, block_end); y is [rows][q.out]. simd
+// false forces the portable kernel (tests compare the two).
+void int8_linear_part(const QuantizedRows& a, int rows, const Int8Linear& q, float* y, int block_begin,
+                      int block_end, nn::Epilogue epilogue = {}, bool simd = true);
+
+// y[rows][out] = x[rows][in] W^T + b on the calling thread.
 void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd = true);
 
 // "avx512-vnni" or "portable": which kernel int8_linear() runs here.

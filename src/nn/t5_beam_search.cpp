@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "nn/t5_kernels.h"
+#include "nn/kernels.h"
 #include "promptlist/t5_generation.h"
 
 namespace promptlist {
@@ -123,7 +123,7 @@ GenerationResult beam_search(NextTokenModel& model, const GenerationConfig& conf
     model.step(next_tokens, logits);
     for (int b = 0; b < beams; ++b) {
       float* row = candidates.data() + static_cast<std::size_t>(b) * vocab;
-      t5::log_softmax(logits.data() + static_cast<std::size_t>(b) * vocab, vocab, row);
+      nn::log_softmax(logits.data() + static_cast<std::size_t>(b) * vocab, vocab, row);
       for (int v = 0; v < vocab; ++v) row[v] += beam_scores[b];
     }
     const std::vector<Candidate> top = top_candidates(candidates, 2 * beams);

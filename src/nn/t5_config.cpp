@@ -41,10 +41,10 @@ void parse_feed_forward(const std::string& proj, const std::string& path, T5Conf
     act = proj.substr(6);
   }
   if (proj == "gated-gelu") act = "gelu_new";
-  if (act == "relu") c.activation = T5Activation::Relu;
-  else if (act == "gelu") c.activation = T5Activation::Gelu;
-  else if (act == "gelu_new") c.activation = T5Activation::GeluNew;
-  else if (act == "silu" || act == "swish") c.activation = T5Activation::Silu;
+  // gelu_pytorch_tanh is a BERT name, not one T5Config.__init__ knows.
+  const auto activation = act == "gelu_pytorch_tanh" ? std::nullopt : activation_from_name(act);
+  if (activation)
+    c.activation = *activation;
   else
     throw Error(path + ": feed_forward_proj '" + proj +
                 "' is not supported (expected relu, gated-gelu, gelu, gelu_new, silu or gated-<one of these>)");

@@ -1,7 +1,7 @@
 // greedy_search: generate() with do_sample=False and num_beams=1.
 #include <algorithm>
 
-#include "nn/t5_kernels.h"
+#include "nn/kernels.h"
 #include "promptlist/t5_generation.h"
 
 namespace promptlist {
@@ -18,7 +18,7 @@ GenerationResult greedy_search(NextTokenModel& model, const GenerationConfig& co
     model.step({result.ids.back()}, logits);
     // max_element returns the first of equal maxima, like torch.argmax.
     const int token = static_cast<int>(std::max_element(logits.begin(), logits.begin() + vocab) - logits.begin());
-    t5::log_softmax(logits.data(), vocab, log_probs.data());
+    nn::log_softmax(logits.data(), vocab, log_probs.data());
     sum_log_probs += log_probs[token];
     result.ids.push_back(token);
     if (token == config.eos_token_id) break;

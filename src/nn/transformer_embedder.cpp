@@ -178,7 +178,7 @@ EmbedStats TransformerEmbedder::embed(const std::vector<std::string>& texts, flo
       std::copy(ids.begin(), ids.end(), batch.ids.begin() + static_cast<std::ptrdiff_t>(b * batch.length));
       std::fill_n(batch.mask.begin() + static_cast<std::ptrdiff_t>(b * batch.length), ids.size(), 1);
     }
-    const std::vector<float> hidden = encoder_.forward(batch);
+    const std::vector<float> hidden = encoder_.forward(batch, options_.threads);
     for (std::size_t b = 0; b < end - start; ++b) {
       float* row = out + order[start + b] * d;
       const float* hb = hidden.data() + b * batch.length * d;

@@ -6,7 +6,7 @@
 #include <functional>
 #include <random>
 
-#include "nn/t5_kernels.h"
+#include "nn/kernels.h"
 #include "promptlist/t5_generation.h"
 
 using namespace promptlist;
@@ -47,7 +47,7 @@ class PrefixHashModel : public NextTokenModel {
   std::vector<float> log_probs_for(const std::vector<int>& prefix) const {
     auto l = logits_for(prefix);
     std::vector<float> lp(l.size());
-    t5::log_softmax(l.data(), vocab_, lp.data());
+    nn::log_softmax(l.data(), vocab_, lp.data());
     return lp;
   }
 

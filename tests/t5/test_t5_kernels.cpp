@@ -8,7 +8,7 @@
 #include <cmath>
 #include <random>
 
-#include "nn/t5_kernels.h"
+#include "nn/kernels.h"
 
 using namespace promptlist;
 
@@ -52,10 +52,10 @@ TEST(T5Linear, EveryPathMatchesAPlainLoop) {
       for (bool accumulate : {false, true}) {
         const Problem p = make_problem(rows, in, out, rows * 1000 + in + out);
         std::vector<float> y = p.y0;
-        t5::linear(p.x.data(), rows, in, p.w.data(), out, y.data(), accumulate);
+        nn::linear(p.x.data(), rows, in, p.w.data(), out, y.data(), accumulate);
         EXPECT_LT(worst_error(p, y, accumulate), 1e-4) << rows << "x" << in << " -> " << out;
         if (rows <= 8) {  // both few-rows kernels directly, on a sub-range too
-          for (auto kernel : {&t5::detail::few_rows_linear_generic, &t5::detail::few_rows_linear}) {
+          for (auto kernel : {&nn::detail::few_rows_linear_generic, &nn::detail::few_rows_linear}) {
             std::vector<float> z = p.y0;
             kernel(p.x.data(), rows, in, p.w.data(), out, z.data(), accumulate, 0, out);
             EXPECT_LT(worst_error(p, z, accumulate), 1e-4);
@@ -80,9 +80,9 @@ TEST(T5Linear, ThreadedSplitMatches) {
   const Problem p = make_problem(4, 1001, 1201, 7);
   std::vector<float> one = p.y0, two = p.y0;
   openblas_set_num_threads(1);
-  t5::linear(p.x.data(), 4, 1001, p.w.data(), 1201, one.data(), true);
+  nn::linear(p.x.data(), 4, 1001, p.w.data(), 1201, one.data(), true);
   openblas_set_num_threads(2);
-  t5::linear(p.x.data(), 4, 1001, p.w.data(), 1201, two.data(), true);
+  nn::linear(p.x.data(), 4, 1001, p.w.data(), 1201, two.data(), true);
   EXPECT_EQ(one, two);  // same kernel per output, only the split differs
   EXPECT_LT(worst_error(p, two, true), 1e-3);
 }

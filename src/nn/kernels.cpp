@@ -1,15 +1,28 @@
-#include "nn/t5_kernels.h"
+#include "nn/kernels.h"
 
 #include <cblas.h>
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <cstring>
 #include <thread>
 #include <vector>
 
-namespace promptlist::t5 {
+namespace promptlist {
+
+std::optional<Activation> activation_from_name(std::string_view name) {
+  if (name == "relu") return Activation::relu;
+  if (name == "gelu") return Activation::gelu;
+  if (name == "gelu_new" || name == "gelu_pytorch_tanh") return Activation::gelu_tanh;
+  if (name == "silu" || name == "swish") return Activation::silu;
+  return std::nullopt;
+}
+
+}  // namespace promptlist
+
+namespace promptlist::nn {
 
 // Up to this many rows (T5 beams, a BERT prompt) the weights are streamed once
 // and reused from L1 for every row; beyond, sgemm's packing pays off.
@@ -149,6 +162,94 @@ void linear(const float* x, int rows, int in, const float* w, int out, float* y,
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x, in, w, in, beta, y, out);
 }
 
+namespace {
+
+// erf as a rational function of x on [-4, 4] (beyond, erf is +-1 to float
+// precision), max abs error 4.5e-7. Unlike libm's erff it has no calls or
+// branches, so the GELU loop vectorises; libm's erff was a fifth of
+// the BERT forward pass.
+inline float fast_erf(float x) {
+  x = x < -4.f ? -4.f : (x > 4.f ? 4.f : x);
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 + -2.10102402082508e-06f;
+  p = p * x2 + -5.69250639462346e-05f;
+  p = p * x2 + -7.34990630326855e-04f;
+  p = p * x2 + -2.95459980854025e-03f;
+  p = p * x2 + -1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 + -2.13374055278905e-04f;
+  q = q * x2 + -1.68282697438203e-03f;
+  q = q * x2 + -7.37332916720468e-03f;
+  q = q * x2 + -1.42647390514189e-02f;
+  return p * x / q;
+}
+
+// exp by range reduction (x = n ln2 + r) and a degree-6 polynomial for
+// e^r (the Cephes expf constants), max relative error 8e-8; no libm call,
+// so the softmax loop vectorises.
+inline float fast_exp(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float n = std::nearbyint(x * 1.44269504088896341f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+}  // namespace
+
+// Built for AVX-512, AVX2 and any x86-64 and picked at load time: the
+// element-wise loops are a large share of a batch once the products are int8.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void activate(Activation activation, float* x,
+                                                                           std::size_t n) {
+  switch (activation) {
+    case Activation::relu:
+      for (std::size_t i = 0; i < n; ++i) x[i] = x[i] > 0 ? x[i] : 0.0f;
+      break;
+    case Activation::gelu:
+      for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + fast_erf(x[i] * 0.70710678118654752f));
+      break;
+    case Activation::gelu_tanh:  // transformers' NewGELUActivation
+      for (std::size_t i = 0; i < n; ++i) {
+        const float v = x[i];
+        x[i] = 0.5f * v * (1.0f + std::tanh(0.7978845608028654f * (v + 0.044715f * v * v * v)));
+      }
+      break;
+    case Activation::silu:
+      for (std::size_t i = 0; i < n; ++i) x[i] = x[i] / (1.0f + fast_exp(-x[i]));
+      break;
+  }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void layer_norm(float* x, int rows, int dim,
+                                                                              const float* gamma, const float* beta,
+                                                                              float eps) {
+  // float sums in SIMD lanes (omp simd reduction): hidden sizes are a few
+  // hundred, well within float precision for a mean and a variance.
+  for (int r = 0; r < rows; ++r) {
+    float* v = x + static_cast<std::size_t>(r) * dim;
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int i = 0; i < dim; ++i) sum += v[i];
+    const float m = sum / static_cast<float>(dim);
+    float squares = 0;
+#pragma omp simd reduction(+ : squares)
+    for (int i = 0; i < dim; ++i) squares += (v[i] - m) * (v[i] - m);
+    const float inv = 1.0f / std::sqrt(squares / static_cast<float>(dim) + eps);
+    for (int i = 0; i < dim; ++i) v[i] = (v[i] - m) * inv * gamma[i] + beta[i];
+  }
+}
+
 void rms_norm(const float* x, int rows, int dim, const float* weight, float eps, float* y) {
   for (int r = 0; r < rows; ++r) {
     const float* xr = x + static_cast<std::size_t>(r) * dim;
@@ -161,37 +262,23 @@ void rms_norm(const float* x, int rows, int dim, const float* weight, float eps,
   }
 }
 
-void softmax_in_place(float* x, int n) {
-  const float max = *std::max_element(x, x + n);
-  float sum = 0;
-  for (int i = 0; i < n; ++i) {
-    x[i] = std::exp(x[i] - max);
-    sum += x[i];
-  }
-  const float inv = 1.0f / sum;
-  for (int i = 0; i < n; ++i) x[i] *= inv;
-}
-
-void activate_in_place(T5Activation activation, float* x, std::size_t n) {
-  switch (activation) {
-    case T5Activation::Relu:
-      for (std::size_t i = 0; i < n; ++i) x[i] = std::max(x[i], 0.0f);
-      break;
-    case T5Activation::GeluNew: {
-      // transformers' NewGELUActivation (tanh approximation).
-      const float k = std::sqrt(2.0f / static_cast<float>(M_PI));
-      for (std::size_t i = 0; i < n; ++i) {
-        const float v = x[i];
-        x[i] = 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
-      }
-      break;
+// No branches in the loops, so they vectorise.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void masked_softmax(float* scores, int rows, int cols,
+                                                                                  int valid) {
+  for (int i = 0; i < rows; ++i) {
+    float* s = scores + static_cast<std::size_t>(i) * cols;
+    float mx = s[0];
+#pragma omp simd reduction(max : mx)
+    for (int j = 1; j < valid; ++j) mx = std::max(mx, s[j]);
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int j = 0; j < valid; ++j) {
+      s[j] = fast_exp(s[j] - mx);
+      sum += s[j];
     }
-    case T5Activation::Gelu:
-      for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] / std::sqrt(2.0f)));
-      break;
-    case T5Activation::Silu:
-      for (std::size_t i = 0; i < n; ++i) x[i] = x[i] / (1.0f + std::exp(-x[i]));
-      break;
+    const float inv = 1.0f / sum;
+    for (int j = 0; j < valid; ++j) s[j] *= inv;
+    for (int j = valid; j < cols; ++j) s[j] = 0.0f;
   }
 }
 
@@ -203,4 +290,4 @@ void log_softmax(const float* x, int n, float* out) {
   for (int i = 0; i < n; ++i) out[i] = (x[i] - max) - log_sum;
 }
 
-}  // namespace promptlist::t5
+}  // namespace promptlist::nn
