@@ -36,6 +36,7 @@ std::string find_web_root(const std::string& flag) {
 
 void cmd_serve(EngineOptions& paths, ServerOptions options, const std::string& web, int math_threads) {
   options.web_root = find_web_root(web);
+  paths.threads = math_threads;  // our transformer's threads per prompt, as OpenBLAS's below
   const Engine engine(paths);
   for (const auto& w : engine.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   Server server(engine, options);
@@ -71,7 +72,7 @@ void add_serve_command(CLI::App& app, EngineOptions& paths) {
   serve->add_option("--web", args->web, "Folder of the page (default: the repository's web/)");
   add_model_options(*serve, paths);
   serve->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
-  serve->add_option("--math-threads", args->math_threads, "OpenBLAS threads per math call (0: one per core)")
+  serve->add_option("--math-threads", args->math_threads, "Threads per math call: the model's and OpenBLAS's (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 256));
   serve->callback([&paths, args] { cmd_serve(paths, args->options, args->web, args->math_threads); });

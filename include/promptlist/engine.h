@@ -49,6 +49,9 @@ struct EngineOptions {
   std::string model;
   std::string t5_model;  // a T5 feature-generator folder; empty: the built-in predictor
   bool int8 = false;     // run the transformer's dense layers in int8 (it has its own index)
+  // Threads of each transformer forward pass (a prompt, a batch of verses);
+  // 0: one per core. A server whose parallelism is across requests sets 1.
+  int threads = 0;
   // Which signals to open: one signal's name (signal_names()) or kAllSignals.
   // Opening only what a request needs keeps a CLI call fast (the built-in
   // predictor trains on the catalog as it opens).

@@ -49,6 +49,7 @@ std::unique_ptr<Embedder> open_embedder(EngineOptions& o) {
   if (!choice.is_glove()) {
     TransformerEmbedderOptions options;
     if (o.int8) options.precision = Precision::int8;
+    options.threads = o.threads;
     embedder = std::make_unique<TransformerEmbedder>(choice.folder, options);
   } else {
     if (o.int8) throw Error("--int8 applies to a transformer model, not to the built-in GloVe model");
