@@ -24,7 +24,8 @@ void print_playlist_table(const Playlist& p, const Embedder* verse_model) {
   std::printf("Playlist for \"%s\" (%zu songs)\n\n", p.request.prompt.c_str(), p.entries.size());
   for (std::size_t i = 0; i < p.entries.size(); ++i) {
     const auto& e = p.entries[i];
-    std::printf("%2zu. %s - %s   [%.3f]\n", i + 1, e.title.c_str(), e.artist.c_str(), e.score);
+    std::printf("%2zu. %s - %s%s   [%.3f]\n", i + 1, e.title.c_str(), e.artist.c_str(),
+                e.spotify_id.empty() ? " (text, no recording)" : "", e.score);
     std::printf("    why: %s\n", e.why.c_str());
     // The matched verse, indented, at most 4 lines.
     std::size_t start = 0;
@@ -84,6 +85,8 @@ void add_generate_command(CLI::App& app, EngineOptions& paths) {
   add_model_options(*generate, paths);
   generate->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
   add_feature_override_options(*generate, args->request.overrides);
+  generate->add_flag("--recordings-only", args->request.recordings_only,
+                     "Leave out texts without a recording (the public-domain lyrics)");
   generate->add_flag("--json", args->json, "Print JSON");
   generate->callback([&paths, args] {
     args->request.scoring = lyrics_scoring_from_string(args->scoring);

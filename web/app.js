@@ -28,6 +28,7 @@ function currentRequest(prompt) {
     n: Number($("count").value) || 9,
     by: $("by").value,
     max_per_artist: Number($("max-per-artist").value) || 0,
+    recordings_only: $("recordings-only").checked,
   };
 }
 
@@ -74,6 +75,13 @@ function renderPlaylist(p) {
     const artist = document.createElement("span");
     artist.className = "artist";
     artist.textContent = s.artist;
+    if (!s.recording) {
+      const mark = document.createElement("span");
+      mark.className = "text-only";
+      mark.textContent = "text only";
+      mark.title = "A public-domain text: there is no recording to play";
+      artist.append(" ", mark);
+    }
     const more = document.createElement("button");
     more.type = "button";
     more.className = "more";

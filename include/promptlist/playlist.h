@@ -43,6 +43,7 @@ struct PlaylistRequest {
   std::size_t max_per_artist = 0;                  // at most this many songs by one artist; 0: no cap
   LyricsScoring scoring = LyricsScoring::hybrid;   // how the lyrics signal scores verses
   std::string by = std::string(kAllSignals);       // one signal's name (signal_names()) or kAllSignals
+  bool recordings_only = false;                    // leave out texts without a recording (no Spotify id)
   FeatureValues overrides;                         // user-set features; they win over predictions
 };
 
@@ -68,7 +69,7 @@ struct PlaylistOptions {
 
 struct PlaylistEntry {
   std::int64_t song_key = 0;
-  std::string song_id, title, artist, collection, spotify_id;
+  std::string song_id, title, artist, collection, spotify_id;  // spotify_id empty: a text without a recording
   std::optional<int> year;
   // What the playlist is ranked by. One signal: its score scaled by the
   // best (1 = the best song). Several: reciprocal rank fusion, scaled so

@@ -2,7 +2,8 @@
 //
 //   GET  /api/health                 status, version, what the catalog has
 //   POST /api/playlist               {"prompt", "n", "by", "scoring",
-//                                     "max_per_artist", "features": {...}}
+//                                     "max_per_artist", "recordings_only",
+//                                     "features": {...}}
 //                                    -> the playlist (as generate --json)
 //                                       plus its place on the map
 //   GET  /api/song?id=ID             lyrics, lines, features of one song

@@ -51,7 +51,7 @@ std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidate
     if (entries.size() >= request.n) break;
     const FusedCandidate& c = candidates[i];
     const Song* song = songs.find(c.song_key);
-    if (!song) continue;
+    if (!song || (request.recordings_only && song->spotify_id.empty())) continue;
     if (!recordings.insert(TrackFacts::normalise(song->title) + "\n" + TrackFacts::normalise(song->artist)).second)
       continue;  // the same recording under another id
     std::size_t& by_artist = per_artist[lowercase_ascii(song->artist)];

@@ -24,7 +24,7 @@ class SongLookup {
 };
 
 // Walks the candidates best first (by score, ties in their order) and makes
-// at most request.n entries: each recording once (the same normalised title
+// at most request.n entries (recordings only when the request says so): each recording once (the same normalised title
 // and artist under another id is skipped), at most request.max_per_artist
 // per artist, each with every signal's evidence and why-line (runs[i] of
 // signals[i] explains hits[i]).

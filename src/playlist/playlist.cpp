@@ -134,7 +134,7 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
   }
   if (playlist.entries.size() < request.n)
     playlist.notes.push_back("the catalog has only " + std::to_string(playlist.entries.size()) +
-                             " songs that fit this request");
+                             (request.recordings_only ? " songs with a recording" : " songs") + " that fit this request");
   return playlist;
 }
 
@@ -160,6 +160,7 @@ nlohmann::json to_json(const Playlist& p) {
         {"collection", e.collection},
         {"year", e.year ? nlohmann::json(*e.year) : nlohmann::json(nullptr)},
         {"spotify_id", e.spotify_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.spotify_id)},
+        {"recording", !e.spotify_id.empty()},
         {"score", e.score},
         {"match", match},
         {"sound", sound},
@@ -176,6 +177,7 @@ nlohmann::json to_json(const Playlist& p) {
       {"by", p.request.by},
       {"scoring", to_string(p.request.scoring)},
       {"max_per_artist", p.request.max_per_artist},
+      {"recordings_only", p.request.recordings_only},
       {"used", used},
       {"target", to_json(p.target)},
       {"top_k", p.top_k},

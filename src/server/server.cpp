@@ -103,6 +103,10 @@ struct Server::Impl {
         if (m < 0 || m > 1000) throw Error("max_per_artist must be between 0 and 1000");
         r.max_per_artist = static_cast<std::size_t>(m);
       }
+      if (j.contains("recordings_only")) {
+        if (!j["recordings_only"].is_boolean()) throw Error("recordings_only must be true or false");
+        r.recordings_only = j["recordings_only"].get<bool>();
+      }
       if (j.contains("by")) r.by = j["by"].get<std::string>();  // checked by validate()
       if (j.contains("scoring")) r.scoring = lyrics_scoring_from_string(j["scoring"].get<std::string>());
       if (j.contains("features")) {

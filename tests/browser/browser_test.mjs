@@ -47,8 +47,13 @@ await check("typing a prompt and pressing Enter makes a playlist", async () => {
   await page.waitForFunction(() => document.querySelectorAll("#playlist li").length === 9);
   const whys = await page.locator(".why").allTextContents();
   assert(whys.every((w) => w.startsWith("Why: ") && w.length > 10), "a song without a reason");
+  // The texts found by their lyrics are marked: there is nothing to play.
+  const marked = await page.locator("#playlist li:has(.text-only)").count();
+  const byVerse = whys.filter((w) => w.startsWith("Why: verse")).length;
+  assert(marked > 0 && marked === byVerse, `${marked} marked as text only, ${byVerse} found by a verse`);
   await page.screenshot({ path: path.join(artifacts, "playlist.png"), fullPage: true });
 });
+
 
 await check("opening a song shows its lyrics with the matched verse highlighted in view", async () => {
   // The first song with a matched verse (its why-line starts with "verse").
@@ -74,6 +79,15 @@ await check("opening a song shows its lyrics with the matched verse highlighted 
   await page.screenshot({ path: path.join(artifacts, "song.png"), fullPage: true });
 });
 
+await check("only songs with a recording, when asked", async () => {
+  await page.check("#recordings-only");
+  await page.fill("#prompt", "calm acoustic songs for studying");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+  await page.waitForFunction(() => document.querySelectorAll("#playlist li").length === 9);
+  assert((await page.locator(".text-only").count()) === 0, "a text without a recording is listed");
+  await page.uncheck("#recordings-only");
+});
 await check("moving a slider and regenerating uses the new value", async () => {
   const slider = page.locator("#f-energy");
   await slider.waitFor();

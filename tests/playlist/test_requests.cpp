@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "promptlist/track_facts.h"
@@ -112,4 +113,32 @@ TEST(Recordings, NoPlaylistHoldsTheSameTitleAndArtistTwice) {
       EXPECT_TRUE(seen.insert(TrackFacts::normalise(e.title) + "\n" + TrackFacts::normalise(e.artist)).second)
           << prompt << ": " << e.title << " - " << e.artist << " twice";
   }
+}
+
+TEST(Recordings, TextsAreMarkedAndCanBeLeftOut) {
+  PlaylistRequest r;
+  r.prompt = "cowboys on the range";  // a prompt the texts answer best
+  r.n = 12;
+  const Playlist mixed = world().engine->playlist(r);
+  std::size_t texts = 0;
+  for (const auto& e : mixed.entries) texts += e.spotify_id.empty();
+  ASSERT_GT(texts, 0u) << "the default keeps the texts";
+  const nlohmann::json j = to_json(mixed);
+  for (std::size_t i = 0; i < mixed.entries.size(); ++i)
+    EXPECT_EQ(j["songs"][i]["recording"].get<bool>(), !mixed.entries[i].spotify_id.empty());
+  r.recordings_only = true;
+  const Playlist cowboys = world().engine->playlist(r);  // names no sound: only texts fit, and they are left out
+  EXPECT_LT(cowboys.entries.size(), 12u);
+  for (const auto& e : cowboys.entries) EXPECT_FALSE(e.spotify_id.empty()) << e.title;
+  ASSERT_FALSE(cowboys.notes.empty());
+  EXPECT_NE(cowboys.notes.back().find("songs with a recording"), std::string::npos) << cowboys.notes.back();
+  r.prompt = "calm acoustic night";  // texts by their lyrics, tracks by their sound
+  r.recordings_only = false;
+  std::size_t texts_calm = 0;
+  for (const auto& e : world().engine->playlist(r).entries) texts_calm += e.spotify_id.empty();
+  EXPECT_GT(texts_calm, 0u);
+  r.recordings_only = true;
+  const Playlist playable = world().engine->playlist(r);
+  ASSERT_EQ(playable.entries.size(), 12u);
+  for (const auto& e : playable.entries) EXPECT_FALSE(e.spotify_id.empty()) << e.title;
 }
