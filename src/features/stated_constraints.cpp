@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "promptlist/feature_predictor.h"
+#include "promptlist/feature_schema.h"
 #include "promptlist/text.h"
 
 namespace promptlist {
@@ -55,6 +56,38 @@ void describe(FeatureTarget& t, Feature f, double value, const std::string& word
   t.set(f, FeatureGoal{value, 0.8, TargetSource::stated, "\"" + word + "\""});
 }
 
+// The negation that governs word i ("no", "not too", "without", "nothing
+// too"): a negator at most three words before it with no "and", "but", "or"
+// or "with" between. Empty: the word is not negated.
+std::string negation_before(const std::vector<std::string>& w, std::size_t i) {
+  static const char* kNegators[] = {"no", "not", "without", "n't", "never", "nothing", "none", "non"};
+  static const char* kBreaks[] = {"and", "but", "or", "with", "yet"};
+  for (std::size_t back = 1; back <= 3 && back <= i; ++back) {
+    const std::string& word = w[i - back];
+    for (const char* b : kBreaks)
+      if (word == b) return {};
+    for (const char* n : kNegators) {
+      if (word != n) continue;
+      std::string phrase;
+      for (std::size_t k = i - back; k < i; ++k) phrase += w[k] + " ";
+      return phrase;
+    }
+  }
+  return {};
+}
+
+// What a negated statement asks for. Presence features (vocals, an
+// audience, acoustic instruments, speech) flip; a negated mood is a
+// moderate value on the other side ("not sad" is not "happy", "not too
+// loud" is not "silent"); a negated tempo word is a middling tempo.
+double negate(Feature f, double v) {
+  if (f == Feature::tempo) return v > 110 ? 100 : 115;
+  if (feature_spec(f).scale != FeatureScale::unit) return v;
+  if (f == Feature::instrumentalness) return v < 0.5 ? 0.85 : 0.0;
+  if (f == Feature::liveness || f == Feature::acousticness || f == Feature::speechiness) return 1.0 - v;
+  return 0.5 - (v - 0.5) * 0.4;
+}
+
 }  // namespace
 
 FeatureTarget stated_constraints(std::string_view prompt) {
@@ -66,13 +99,21 @@ FeatureTarget stated_constraints(std::string_view prompt) {
   };
   for (std::size_t i = 0; i < w.size(); ++i) {
     const std::string& word = w[i];
+    const std::string negation = negation_before(w, i);
+    // A word's own statement, or its negation's ("no vocals", "not too loud").
+    auto says = [&](Feature f, double v) {
+      state(t, f, negation.empty() ? v : negate(f, v), negation + word);
+    };
+    auto means = [&](Feature f, double v) {
+      describe(t, f, negation.empty() ? v : negate(f, v), negation + word);
+    };
     // "120 bpm", "120bpm" (tokenised as one word), "tempo 120"
     if ((at(i + 1) == "bpm" || at(i + 1) == "beats") && number(word)) state(t, Feature::tempo, *number(word), word + " bpm");
     if (word.size() > 3 && word.ends_with("bpm") && number(word.substr(0, word.size() - 3)))
       state(t, Feature::tempo, *number(word.substr(0, word.size() - 3)), word);
     if (word == "tempo" && number(at(i + 1))) state(t, Feature::tempo, *number(at(i + 1)), "tempo " + at(i + 1));
-    if (word == "slow" || word == "slower") state(t, Feature::tempo, 75, word);
-    if (word == "fast" || word == "faster" || word == "uptempo") state(t, Feature::tempo, 140, word);
+    if (word == "slow" || word == "slower") says(Feature::tempo, 75);
+    if (word == "fast" || word == "faster" || word == "uptempo") says(Feature::tempo, 140);
     // "under 3 minutes", "less than 4 minutes", "over 5 minutes", "3 minute songs"
     if ((at(i + 2) == "minutes" || at(i + 2) == "minute" || at(i + 2) == "min" || at(i + 2) == "mins") &&
         number_word(at(i + 1))) {
@@ -85,13 +126,14 @@ FeatureTarget stated_constraints(std::string_view prompt) {
     if ((at(i + 1) == "minutes" || at(i + 1) == "minute" || at(i + 1) == "min") && number_word(word) &&
         !t[Feature::duration_ms] && i > 0 && at(i - 1) != "under" && at(i - 1) != "over" && at(i - 1) != "than")
       state(t, Feature::duration_ms, *number_word(word) * 60000, word + " minutes");
-    if (word == "instrumental" || word == "instrumentals") state(t, Feature::instrumentalness, 0.85, word);
-    if (word == "vocals" || word == "vocal" || word == "singing" || word == "sung") state(t, Feature::instrumentalness, 0.0, word);
-    if (word == "live" || word == "concert") state(t, Feature::liveness, 0.8, word);
-    if (word == "studio") state(t, Feature::liveness, 0.1, word);
-    if (word == "acoustic" || word == "unplugged") state(t, Feature::acousticness, 0.85, word);
-    if (word == "electronic" || word == "electric") state(t, Feature::acousticness, 0.05, word);
-    if (word == "spoken" || word == "rap" || word == "podcast") state(t, Feature::speechiness, word == "rap" ? 0.3 : 0.7, word);
+    if (word == "instrumental" || word == "instrumentals") says(Feature::instrumentalness, 0.85);
+    if (word == "vocals" || word == "vocal" || word == "singing" || word == "sung" || word == "lyrics")
+      says(Feature::instrumentalness, 0.0);
+    if (word == "live" || word == "concert") says(Feature::liveness, 0.8);
+    if (word == "studio") says(Feature::liveness, 0.1);
+    if (word == "acoustic" || word == "unplugged") says(Feature::acousticness, 0.85);
+    if (word == "electronic" || word == "electric") says(Feature::acousticness, 0.05);
+    if (word == "spoken" || word == "rap" || word == "podcast") says(Feature::speechiness, word == "rap" ? 0.3 : 0.7);
     if (word == "minor" && (at(i + 1) == "key" || i > 0)) state(t, Feature::mode, 0, at(i - 1) == "a" || at(i - 1) == "in" ? "minor key" : at(i - 1) + " minor");
     if (word == "major" && (at(i + 1) == "key" || i > 0)) state(t, Feature::mode, 1, at(i - 1) == "a" || at(i - 1) == "in" ? "major key" : at(i - 1) + " major");
     // "in D major", "key of G", "A minor"
@@ -103,13 +145,14 @@ FeatureTarget stated_constraints(std::string_view prompt) {
     // perceptual measure of intensity and activity", "valence: musical
     // positiveness"). They are stated, but describe rather than measure,
     // so they get a lower confidence than a number would.
-    if (mood_words(word, "energetic intense loud aggressive powerful hard")) describe(t, Feature::energy, 0.85, word);
+    if (mood_words(word, "energetic intense loud aggressive powerful hard")) means(Feature::energy, 0.85);
+    if (mood_words(word, "angry furious rage raging")) means(Feature::energy, 0.9), means(Feature::valence, 0.25);
     if (mood_words(word, "calm quiet mellow relaxing relaxed soft gentle peaceful soothing tranquil sleepy"))
-      describe(t, Feature::energy, 0.25, word);
-    if (mood_words(word, "happy cheerful joyful upbeat uplifting sunny")) describe(t, Feature::valence, 0.8, word);
-    if (mood_words(word, "sad melancholy melancholic gloomy depressing mournful heartbroken"))
-      describe(t, Feature::valence, 0.2, word);
-    if (mood_words(word, "danceable dance dancing groovy")) describe(t, Feature::danceability, 0.8, word);
+      means(Feature::energy, 0.25);
+    if (mood_words(word, "sleep asleep sleeping bedtime lullaby")) means(Feature::energy, 0.15), means(Feature::acousticness, 0.8);
+    if (mood_words(word, "happy cheerful joyful upbeat uplifting sunny")) means(Feature::valence, 0.8);
+    if (mood_words(word, "sad melancholy melancholic gloomy depressing mournful heartbroken")) means(Feature::valence, 0.2);
+    if (mood_words(word, "danceable dance dancing groovy")) means(Feature::danceability, 0.8);
     if (word == "waltz" || (word == "3" && at(i + 1) == "4")) state(t, Feature::time_signature, 3, word);
   }
   return t;

@@ -66,6 +66,43 @@ TEST(StatedConstraints, ParsesWhatPeopleSay) {
   EXPECT_EQ(stated_constraints("120 bpm")[Feature::tempo]->evidence, "\"120 bpm\"");
 }
 
+// Negation and degree: what a prompt rules out is not what it asks for.
+TEST(StatedConstraints, NegationAsksForTheOtherSide) {
+  auto value = [](const char* prompt, Feature f) -> std::optional<double> {
+    auto t = stated_constraints(prompt);
+    return t[f] ? std::optional<double>(t[f]->value) : std::nullopt;
+  };
+  const double typical_valence = 0.5, typical_energy = 0.5;
+  for (const char* p : {"no vocals", "without vocals", "music with no singing"})
+    EXPECT_GT(*value(p, Feature::instrumentalness), 0.7) << p;
+  EXPECT_LT(*value("songs with vocals", Feature::instrumentalness), 0.1);
+  EXPECT_GT(*value("not sad", Feature::valence), typical_valence);
+  EXPECT_LT(*value("not sad", Feature::valence), *value("happy", Feature::valence)) << "not sad is not happy";
+  for (const char* p : {"not too loud", "nothing too loud"}) {
+    EXPECT_LT(*value(p, Feature::energy), typical_energy) << p;
+    EXPECT_GT(*value(p, Feature::energy), *value("calm", Feature::energy)) << p << ": not silent either";
+  }
+  EXPECT_LT(*value("not acoustic", Feature::acousticness), 0.3);
+  EXPECT_LT(*value("not fast", Feature::tempo), *value("fast", Feature::tempo));
+  EXPECT_EQ(stated_constraints("not sad")[Feature::valence]->evidence, "\"not sad\"");
+  // A negation ends at "and", "but", "or", "with".
+  EXPECT_GT(*value("no ballads but loud", Feature::energy), 0.7);
+  EXPECT_LT(*value("not fast but sad", Feature::valence), 0.3);
+}
+
+TEST(StatedConstraints, EverydayMoodsAndActivitiesNameASound) {
+  auto value = [](const char* prompt, Feature f) -> std::optional<double> {
+    auto t = stated_constraints(prompt);
+    return t[f] ? std::optional<double>(t[f]->value) : std::nullopt;
+  };
+  EXPECT_GT(*value("angry music", Feature::energy), 0.7);
+  EXPECT_LT(*value("angry music", Feature::valence), 0.4);
+  for (const char* p : {"sleep", "music to fall asleep to", "a lullaby for bedtime"}) {
+    EXPECT_LT(*value(p, Feature::energy), 0.3) << p;
+    EXPECT_GT(*value(p, Feature::acousticness), 0.6) << p;
+  }
+}
+
 namespace {
 
 struct FeatureWorld {
