@@ -34,6 +34,8 @@ class TrackFacts {
   TrackFacts(const std::vector<Song>& tracks, const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
 
   const std::vector<TrackFact>& tracks() const { return tracks_; }
+  // The track of a song key; nullptr: not a track with features.
+  const TrackFact* find(std::int64_t song_key) const;
   // Tracks whose artist, normalised (words of text.h joined by one space),
   // is `artist`; most popular first. nullptr: no such artist.
   const std::vector<std::uint32_t>* tracks_by_artist(const std::string& artist) const;
@@ -46,10 +48,14 @@ class TrackFacts {
 
   // "The Beatles" -> "the beatles": how names and prompt phrases are compared.
   static std::string normalise(std::string_view name);
+  // words[begin, end) joined by one space: a prompt's phrase, compared with
+  // normalised names.
+  static std::string phrase(const std::vector<std::string>& words, std::size_t begin, std::size_t end);
 
  private:
   std::vector<TrackFact> tracks_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_artist_, by_genre_;
+  std::unordered_map<std::int64_t, std::uint32_t> by_key_;  // song key -> index in tracks_
   std::size_t longest_name_words_ = 0;
 };
 

@@ -34,9 +34,8 @@ std::optional<NamedArtist> find_artist(const TrackFacts& facts, std::string_view
   const auto words = word_tokens(prompt);
   const std::size_t longest = std::min<std::size_t>(facts.longest_name_words(), 8);
   auto lookup = [&](std::size_t begin, std::size_t end) -> std::optional<NamedArtist> {
-    std::string phrase;
-    for (std::size_t i = begin; i < end; ++i) phrase += (phrase.empty() ? "" : " ") + words[i];
-    if (const auto* tracks = facts.tracks_by_artist(phrase)) return NamedArtist{facts.tracks()[tracks->front()].artist, tracks};
+    if (const auto* tracks = facts.tracks_by_artist(TrackFacts::phrase(words, begin, end)))
+      return NamedArtist{facts.tracks()[tracks->front()].artist, tracks};
     return std::nullopt;
   };
   for (std::size_t cue = 0; cue < words.size(); ++cue) {
@@ -66,12 +65,11 @@ FeatureTarget sound_of(const std::vector<Song>& tracks, const std::vector<std::u
   return target;
 }
 
-class ArtistSignal : public Signal {
+class ArtistSignal : public TrackFactsSignal {
  public:
-  ArtistSignal(const TrackFacts* facts, const SoundRanker* sound) : facts_(facts), sound_(sound) {}
+  ArtistSignal(const TrackFacts* facts, const SoundRanker* sound) : TrackFactsSignal(facts), sound_(sound) {}
   std::string_view name() const override { return "artist"; }
   std::string_view chosen_by() const override { return "the artist named"; }
-  bool available() const override { return facts_ && !facts_->tracks().empty(); }
   std::string unavailable_reason() const override { return "the catalog has no tracks with an artist"; }
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
@@ -108,7 +106,6 @@ class ArtistSignal : public Signal {
     for (std::size_t i = 0; i < take; ++i) hits.push_back({sound_->tracks()[order[i]].key, 0.9 * fit[order[i]], 0});
   }
 
-  const TrackFacts* facts_;
   const SoundRanker* sound_;
 };
 

@@ -52,12 +52,11 @@ bool in_era(const TrackFact& t, const Era& era) {
   return !era.year && t.decade && *t.decade >= era.from && *t.decade <= era.to;  // a decade file's track
 }
 
-class EraSignal : public Signal {
+class EraSignal : public TrackFactsSignal {
  public:
-  explicit EraSignal(const TrackFacts* facts) : facts_(facts) {}
+  using TrackFactsSignal::TrackFactsSignal;
   std::string_view name() const override { return "era"; }
   std::string_view chosen_by() const override { return "the era named"; }
-  bool available() const override { return facts_ && !facts_->tracks().empty(); }
   std::string unavailable_reason() const override { return "the catalog knows no track's year"; }
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
@@ -76,15 +75,11 @@ class EraSignal : public Signal {
     std::vector<SignalHit> hits;
     append_hits(*facts_, order, 1.0, hits);
     auto why = [this, era = *era](const SignalHit& hit) {
-      for (const auto& t : facts_->tracks())
-        if (t.song_key == hit.song_key && t.year) return "released in " + std::to_string(*t.year);
-      return "from " + era.label;
+      const TrackFact* t = facts_->find(hit.song_key);  // hits are tracks of facts_
+      return t->year ? "released in " + std::to_string(*t->year) : "from " + era.label;
     };
     return std::make_unique<RankedListRun>(std::move(hits), why);
   }
-
- private:
-  const TrackFacts* facts_;
 };
 
 }  // namespace

@@ -22,9 +22,8 @@ std::vector<std::string> find_genres(const TrackFacts& facts, std::string_view p
   for (std::size_t begin = 0; begin < words.size();) {
     std::size_t matched = 0;
     for (std::size_t end = std::min(words.size(), begin + longest); end > begin && !matched; --end) {
-      std::string phrase;
-      for (std::size_t i = begin; i < end; ++i) phrase += (phrase.empty() ? "" : " ") + words[i];
-      if (facts.tracks_in_genre(phrase)) found.push_back(phrase), matched = end - begin;
+      std::string phrase = TrackFacts::phrase(words, begin, end);
+      if (facts.tracks_in_genre(phrase)) found.push_back(std::move(phrase)), matched = end - begin;
     }
     begin += matched ? matched : 1;
   }
@@ -37,12 +36,11 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
-class GenreSignal : public Signal {
+class GenreSignal : public TrackFactsSignal {
  public:
-  explicit GenreSignal(const TrackFacts* facts) : facts_(facts) {}
+  using TrackFactsSignal::TrackFactsSignal;
   std::string_view name() const override { return "genre"; }
   std::string_view chosen_by() const override { return "the genre named"; }
-  bool available() const override { return facts_ && !facts_->tracks().empty(); }
   std::string unavailable_reason() const override { return "the catalog files no track under a genre"; }
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
@@ -66,20 +64,14 @@ class GenreSignal : public Signal {
     for (std::uint32_t i : order)
       hits.push_back({tracks[i].song_key, static_cast<double>(matches[i]) / static_cast<double>(genres.size()), 0});
     auto why = [this, genres](const SignalHit& hit) {
+      const auto& filed = facts_->find(hit.song_key)->genres;  // hits are tracks of facts_
       std::vector<std::string> named;
       for (const auto& g : genres)
-        for (std::uint32_t i : *facts_->tracks_in_genre(g))
-          if (facts_->tracks()[i].song_key == hit.song_key) {
-            named.push_back(g);
-            break;
-          }
+        if (std::find(filed.begin(), filed.end(), g) != filed.end()) named.push_back(g);
       return "filed under " + quoted_list(named);
     };
     return std::make_unique<RankedListRun>(std::move(hits), why);
   }
-
- private:
-  const TrackFacts* facts_;
 };
 
 }  // namespace

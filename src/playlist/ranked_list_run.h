@@ -32,6 +32,17 @@ class RankedListRun : public SignalRun {
   bool exhausted_ = false;
 };
 
+// A signal that answers a named request from what TrackFacts knows of the
+// tracks: available wherever the catalog has tracks.
+class TrackFactsSignal : public Signal {
+ public:
+  explicit TrackFactsSignal(const TrackFacts* facts) : facts_(facts) {}
+  bool available() const override { return facts_ && !facts_->tracks().empty(); }
+
+ protected:
+  const TrackFacts* facts_;
+};
+
 // The tracks of `facts` at `indices` as hits, in that order, each scored `score`.
 void append_hits(const TrackFacts& facts, const std::vector<std::uint32_t>& indices, double score,
                  std::vector<SignalHit>& hits);

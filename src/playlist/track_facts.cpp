@@ -22,15 +22,24 @@ std::size_t word_count(const std::string& normalised) {
 
 }  // namespace
 
-std::string TrackFacts::normalise(std::string_view name) {
+std::string TrackFacts::phrase(const std::vector<std::string>& words, std::size_t begin, std::size_t end) {
   std::string out;
-  for (const auto& w : word_tokens(name)) out += (out.empty() ? "" : " ") + w;
+  for (std::size_t i = begin; i < end; ++i) out += (i == begin ? "" : " ") + words[i];
   return out;
+}
+
+std::string TrackFacts::normalise(std::string_view name) {
+  const auto words = word_tokens(name);
+  return phrase(words, 0, words.size());
+}
+
+const TrackFact* TrackFacts::find(std::int64_t song_key) const {
+  auto it = by_key_.find(song_key);
+  return it == by_key_.end() ? nullptr : &tracks_[it->second];
 }
 
 TrackFacts::TrackFacts(const std::vector<Song>& tracks,
                        const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
-  std::unordered_map<std::int64_t, std::uint32_t> index_of;
   for (const Song& s : tracks) {
     TrackFact t;
     t.song_key = s.key;
@@ -39,12 +48,12 @@ TrackFacts::TrackFacts(const std::vector<Song>& tracks,
     t.year = s.year;
     t.decade = decade_of(s);
     if (auto p = s.features[Feature::popularity]) t.popularity = *p;
-    index_of[s.key] = static_cast<std::uint32_t>(tracks_.size());
+    by_key_[s.key] = static_cast<std::uint32_t>(tracks_.size());
     tracks_.push_back(std::move(t));
   }
   for (const auto& [key, label] : memberships) {
-    auto it = index_of.find(key);
-    if (it == index_of.end()) continue;
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) continue;
     auto& genres = tracks_[it->second].genres;
     for (const auto& g : {label.genre, label.subgenre})
       if (auto n = normalise(g); !n.empty() && std::find(genres.begin(), genres.end(), n) == genres.end()) genres.push_back(n);
