@@ -142,7 +142,7 @@ step "importing the demo catalog from $data"
 # --skip-bad: spotify_songs.csv has a few tracks without name or artist (NA);
 # they are reported and left out, everything else is imported.
 ./build/promptlist import --data "$data" --skip-bad
-step "indexing verses with the default model"
+step "indexing verses and learning the sound model with the default model"
 # --if-stale: an index of this model for this very catalog is kept as it is.
 ./build/promptlist index --if-stale
 

@@ -1,7 +1,7 @@
 // bench/demo_server.h: the API server, in-process on an ephemeral 127.0.0.1
 // port, over an Engine on the demo catalog that setup.sh leaves in
-// $PROMPTLIST_HOME (its GloVe index, the sound ranker and the built-in
-// predictor), for the server benchmarks.
+// $PROMPTLIST_HOME (its GloVe index, the sound ranker and the sound model
+// learned for GloVe, else the word-profile predictor), for the server benchmarks.
 #pragma once
 
 #include <cstdlib>

@@ -1,111 +1,128 @@
-// eval_feature_predictor: an honest look at the built-in feature predictor,
-// printed as JSON.
+// eval_feature_predictor: an honest look at the feature predictors, printed
+// as JSON: the sound model read on the default embedder ("learned", what
+// the engine uses) beside the GloVe word-profile predictor ("builtin").
 //
 // 1. Held-out playlists (predictor_evaluation.h): every 5th playlist is held
-//    out whole, its name is the prompt, AUC of its tracks under sound fit.
+//    out whole (the predictor is trained without its tracks), its name is
+//    the prompt, AUC of its tracks under sound fit.
 // 2. The seed card's five examples: for every feature the card's answer
-//    names, is our prediction on the same side of the catalog mean?
+//    names, is our prediction on the same side of the catalog mean? Both
+//    with stated constraints and learned alone.
 //
-// Usage: eval_feature_predictor   (catalog and model from $PROMPTLIST_HOME,
-// as made by setup.sh)
-#include <algorithm>
-#include <cmath>
+// Usage: eval_feature_predictor [--examples]   (catalog and models from
+// $PROMPTLIST_HOME, as made by setup.sh; --examples lists every playlist)
 #include <cstdio>
-#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 
 #include "promptlist/builtin_predictor.h"
+#include "promptlist/engine.h"
+#include "promptlist/learned_predictor.h"
 #include "promptlist/predictor_evaluation.h"
+#include "promptlist/sound_model.h"
 #include "promptlist/sound_ranking.h"
 
 using namespace promptlist;
+using nlohmann::json;
 
-int main() {
-  const std::string home = std::getenv("PROMPTLIST_HOME") ? std::getenv("PROMPTLIST_HOME")
-                                                          : std::string(std::getenv("HOME")) + "/.local/share/promptlist";
-  Catalog catalog(home + "/catalog.db");
-  auto vectors = std::make_shared<const WordVectors>(home + "/models/glove-6b-100d.plwv");
-  const auto tracks = catalog.songs_with_features();
-  const auto memberships = catalog.playlist_memberships();
+namespace {
 
-  const HeldOutReport held = evaluate_held_out_playlists(vectors, tracks, memberships, 5);
-  nlohmann::json per_playlist = nlohmann::json::array();
-  for (const auto& p : held.playlists)
-    per_playlist.push_back({{"prompt", p.prompt}, {"tracks", p.tracks}, {"auc", p.auc}, {"features", p.features}});
-  SoundRanker ranker(tracks);
+using Memberships = std::vector<std::pair<std::int64_t, PlaylistLabel>>;
+// (exclude, apply_stated) -> a predictor trained without those tracks.
+using Trainer = std::function<std::unique_ptr<FeaturePredictor>(const std::vector<std::int64_t>&, bool)>;
 
-  // The seed card's examples and the card's answers.
-  struct Seed {
-    const char* prompt;
-    std::map<std::string, double> card;
-  };
-  const Seed seeds[] = {
-      {"I need energetic dance music for a party", {{"danceability", 0.9}, {"energy", 0.9}, {"valence", 0.9}}},
-      {"Play calm acoustic songs for studying", {{"acousticness", 0.8}, {"energy", 0.2}, {"valence", 0.2}}},
-      {"Upbeat music for working out", {{"danceability", 0.7}, {"energy", 0.8}, {"valence", 0.7}}},
-      {"Relaxing instrumental background music", {{"acousticness", 0.3}, {"energy", 0.2}, {"instrumentalness", 0.8}, {"valence", 0.2}}},
-      {"Happy pop music for driving", {{"danceability", 0.8}, {"energy", 0.8}, {"valence", 0.8}}},
-  };
-  BuiltinFeaturePredictor full(vectors, tracks, memberships);
-  BuiltinPredictorOptions learned_options;
-  learned_options.apply_stated = false;
-  BuiltinFeaturePredictor learned_only(vectors, tracks, memberships, learned_options);
-  nlohmann::json seed_report = nlohmann::json::array();
-  std::size_t agree = 0, named = 0, predicted = 0, learned_predicted = 0, learned_agree = 0;
-  for (const auto& s : seeds) {
-    const FeatureTarget target = full.predict(s.prompt);
-    const FeatureTarget learned = learned_only.predict(s.prompt);
-    nlohmann::json features = nlohmann::json::object();
+struct Seed {
+  const char* prompt;
+  std::map<std::string, double> card;
+};
+
+// The seed card's examples and the card's answers.
+const Seed kSeeds[] = {
+    {"I need energetic dance music for a party", {{"danceability", 0.9}, {"energy", 0.9}, {"valence", 0.9}}},
+    {"Play calm acoustic songs for studying", {{"acousticness", 0.8}, {"energy", 0.2}, {"valence", 0.2}}},
+    {"Upbeat music for working out", {{"danceability", 0.7}, {"energy", 0.8}, {"valence", 0.7}}},
+    {"Relaxing instrumental background music",
+     {{"acousticness", 0.3}, {"energy", 0.2}, {"instrumentalness", 0.8}, {"valence", 0.2}}},
+    {"Happy pop music for driving", {{"danceability", 0.8}, {"energy", 0.8}, {"valence", 0.8}}},
+};
+
+json held_out(const Trainer& train, const std::vector<Song>& tracks, const Memberships& memberships, bool examples) {
+  const auto report = evaluate_held_out_playlists(
+      [&](const std::vector<std::int64_t>& exclude) { return train(exclude, true); }, tracks, memberships, 5);
+  json out = {{"held_out", report.held_out},
+              {"with_a_prediction", report.playlists.size()},
+              {"without_any_feature", report.without_prediction},
+              {"mean_auc", report.mean_auc},
+              {"share_auc_above_0_5", report.share_above_random}};
+  if (examples) {
+    out["examples"] = json::array();
+    for (const auto& p : report.playlists)
+      out["examples"].push_back({{"prompt", p.prompt}, {"tracks", p.tracks}, {"auc", p.auc}, {"features", p.features}});
+  }
+  return out;
+}
+
+// How many of the card's named values our target puts on the card's side of
+// the catalog mean.
+json seed_examples(const FeaturePredictor& predictor, const SoundRanker& ranker) {
+  std::size_t named = 0, predicted = 0, agree = 0;
+  json cases = json::array();
+  for (const auto& s : kSeeds) {
+    const FeatureTarget target = predictor.predict(s.prompt);
+    json features = json::object();
     for (const auto& [name, card_value] : s.card) {
       const Feature f = *feature_by_name(name);
       const double mean = ranker.mean(f);
-      const char* card_dir = card_value > mean ? "up" : "down";
-      nlohmann::json row = {{"card", card_value}, {"catalog_mean", mean}, {"card_direction", card_dir}};
+      json row = {{"card", card_value}, {"catalog_mean", mean}};
       ++named;
-      if (const auto& g = learned[f]) {
-        row["learned_only"] = g->value;
-        ++learned_predicted;
-        learned_agree += (g->value > mean) == (card_value > mean);
-      }
       if (const auto& g = target[f]) {
-        const char* ours = g->value > mean ? "up" : "down";
-        row["ours"] = g->value;
-        row["source"] = to_string(g->source);
-        row["our_direction"] = ours;
-        row["agrees"] = std::string(ours) == card_dir;
+        const bool same = (g->value > mean) == (card_value > mean);
+        row.update({{"ours", g->value}, {"source", to_string(g->source)}, {"evidence", g->evidence}, {"agrees", same}});
         ++predicted;
-        agree += std::string(ours) == card_dir;
-      } else {
-        row["ours"] = nullptr;
+        agree += same;
       }
       features[name] = row;
     }
-    nlohmann::json extra = nlohmann::json::object();
-    for (const auto& spec : feature_specs())
-      if (target[spec.feature] && !s.card.count(std::string(spec.name))) extra[std::string(spec.name)] = target[spec.feature]->value;
-    seed_report.push_back({{"prompt", s.prompt}, {"card_features", features}, {"other_features_we_predict", extra}});
+    cases.push_back({{"prompt", s.prompt}, {"card_features", features}, {"target", to_json(target)}});
   }
+  return {{"card_features", named}, {"we_predict", predicted}, {"same_direction", agree}, {"cases", cases}};
+}
 
-  nlohmann::json out = {
-      {"held_out_playlists",
-       {{"held_out", held.held_out},
-        {"with_a_prediction", held.playlists.size()},
-        {"without_any_feature", held.without_prediction},
-        {"mean_auc", held.mean_auc},
-        {"share_auc_above_0_5", held.share_above_random},
-        {"examples", per_playlist}}},
-      {"seed_examples",
-       {{"card_features", named},
-        {"we_predict", predicted},
-        {"same_direction", agree},
-        {"learned_part_predicts", learned_predicted},
-        {"learned_part_same_direction", learned_agree},
-        {"cases", seed_report}}},
-      {"profile_words", full.profile_words()},
+json evaluate(const Trainer& train, const std::vector<Song>& tracks, const Memberships& memberships, bool examples) {
+  const SoundRanker ranker(tracks);
+  return {{"held_out_playlists", held_out(train, tracks, memberships, examples)},
+          {"seed_examples", seed_examples(*train({}, true), ranker)},
+          {"seed_examples_learned_alone", seed_examples(*train({}, false), ranker)}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool examples = argc > 1 && std::strcmp(argv[1], "--examples") == 0;
+  EngineOptions options;
+  const auto embedder = open_embedder(options);
+  const auto vectors = open_word_vectors(options);
+  const Catalog catalog(options.catalog, CatalogAccess::read_only);
+  const auto tracks = catalog.songs_with_features();
+  const auto memberships = catalog.playlist_memberships();
+
+  const Trainer learned = [&](const std::vector<std::int64_t>& exclude, bool stated) {
+    LearnedPredictorOptions o;
+    o.apply_stated = stated;
+    return std::make_unique<LearnedFeaturePredictor>(train_sound_model(*embedder, tracks, memberships, {}, exclude),
+                                                     *embedder, o);
   };
+  const Trainer builtin = [&](const std::vector<std::int64_t>& exclude, bool stated) {
+    BuiltinPredictorOptions o;
+    o.apply_stated = stated;
+    return std::make_unique<BuiltinFeaturePredictor>(vectors, tracks, memberships, o, exclude);
+  };
+  const json out = {{"model", embedder->model_id()},
+                    {"learned", evaluate(learned, tracks, memberships, examples)},
+                    {"builtin", evaluate(builtin, tracks, memberships, examples)}};
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "promptlist/index_builder.h"
+#include "promptlist/model_store.h"
 #include "promptlist/text.h"
 #include "test_support.h"
 
@@ -39,7 +40,9 @@ std::unique_ptr<World> make_world(const WorldSpec& spec) {
     options.glove = glove_model_path().string();
     options.model = "glove";
     options.index = (w->dir / "index.plvi").string();
-    build_verse_index(*w->catalog, *open_embedder(options), options.index);
+    const auto embedder = open_embedder(options);
+    build_verse_index(*w->catalog, *embedder, options.index);
+    build_sound_model(*w->catalog, *embedder, sound_model_path_for(options.home, embedder->model_id()));
     w->engine = std::make_unique<Engine>(options);
   }
   return w;

@@ -23,7 +23,7 @@ struct WorldSpec {
 struct World {
   std::filesystem::path dir;
   std::unique_ptr<Catalog> catalog;  // writable: what the world was imported with
-  std::unique_ptr<Engine> engine;    // over dir/catalog.db with the GloVe model and dir/index.plvi
+  std::unique_ptr<Engine> engine;    // over dir/catalog.db with the GloVe model, dir/index.plvi and its sound model
 
   PlaylistSources sources() const { return engine->sources(); }
   const VerseIndex& index() const { return *engine->index(); }

@@ -6,7 +6,7 @@
 
 #include "cli_commands.h"
 #include "cli_context.h"
-#include "promptlist/builtin_predictor.h"
+#include "promptlist/engine.h"
 #include "promptlist/catalog.h"
 #include "promptlist/error.h"
 
@@ -19,7 +19,9 @@ void cmd_features(EngineOptions& paths, const std::string& prompt, const Feature
   if (!std::filesystem::exists(paths.catalog))
     throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog, CatalogAccess::read_only);
-  auto predictor = open_feature_predictor(paths, catalog);
+  // The T5 model reads the prompt itself; the sound model reads it through the embedder.
+  const auto embedder = paths.t5_model.empty() ? open_embedder(paths) : nullptr;
+  auto predictor = open_feature_predictor(paths, catalog, embedder.get());
   FeatureTarget target = predictor->predict(prompt);
   apply_overrides(target, overrides);
   nlohmann::json out = to_json(target);
@@ -38,9 +40,10 @@ void add_features_command(CLI::App& app, EngineOptions& paths) {
   auto args = std::make_shared<Args>();
   auto* features = app.add_subcommand("features", "Print the audio features a prompt asks for, as JSON");
   features->add_option("prompt", args->prompt, "What you want to hear")->required();
-  features->add_option("--t5,--model", paths.t5_model,
+  features->add_option("--t5", paths.t5_model,
                        "A T5 feature-generator folder, e.g. afsagag/t5-spotify-features-generator (default: the "
-                       "built-in predictor)");
+                       "sound model 'promptlist index' learned)");
+  add_model_options(*features, paths);
   add_feature_override_options(*features, args->overrides);
   features->callback([&paths, args] { cmd_features(paths, args->prompt, args->overrides); });
 }

@@ -83,7 +83,7 @@ void add_generate_command(CLI::App& app, EngineOptions& paths) {
       ->check(CLI::IsMember(by_choices))
       ->capture_default_str();
   add_model_options(*generate, paths);
-  generate->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
+  generate->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the sound model 'promptlist index' learned)");
   add_feature_override_options(*generate, args->request.overrides);
   generate->add_flag("--recordings-only", args->request.recordings_only,
                      "Leave out texts without a recording (the public-domain lyrics)");

@@ -1,4 +1,4 @@
-// promptlist index: embed every verse and write the index.
+// promptlist index: embed every verse and write the index, then learn the sound model.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +11,8 @@
 #include "promptlist/error.h"
 #include "promptlist/catalog.h"
 #include "promptlist/index_builder.h"
+#include "promptlist/model_store.h"
+#include "promptlist/sound_model.h"
 #include "promptlist/verse_index.h"
 
 namespace fs = std::filesystem;
@@ -30,12 +32,38 @@ bool index_is_current(const std::string& path, const Embedder& embedder, const C
   }
 }
 
+// Whether the sound model at path is readable and was learned by this model.
+bool sound_model_is_current(const std::string& path, const Embedder& embedder) {
+  if (!fs::exists(path)) return false;
+  try {
+    read_sound_model(path, embedder.model_id());
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// Learns what playlist names, genres and words say about sound, in this
+// model's space, and saves it for the sound signal to load at start.
+void learn_sound_model(const EngineOptions& paths, const Embedder& embedder, const Catalog& catalog) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string path = sound_model_path_for(paths.home, embedder.model_id());
+  ProgressBar bar("learning the sound model");
+  const auto r = build_sound_model(catalog, embedder, path, [&](std::size_t d, std::size_t t) { bar.update(d, t); });
+  bar.finish();
+  if (r.tracks == 0) return;  // no audio features: nothing to learn from
+  std::printf("learned the sound of %zu playlists, genres, words and activities from %zu tracks in %.1f s\n"
+              "  wrote %s\n", r.descriptors, r.tracks, seconds_since(t0), path.c_str());
+}
+
 void cmd_index(EngineOptions& paths, bool if_stale) {
   auto embedder = open_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog);
   if (if_stale && index_is_current(paths.index, *embedder, catalog)) {
     std::printf("%s: already indexed with %s for this catalog\n", paths.index.c_str(), embedder->model_id().c_str());
+    if (!sound_model_is_current(sound_model_path_for(paths.home, embedder->model_id()), *embedder))
+      learn_sound_model(paths, *embedder, catalog);
     return;
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -50,12 +78,13 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   std::printf("  %zu tokens, %zu unknown to the model (%.1f%%), %zu chunks truncated\n", r.embed.tokens,
               r.embed.unknown, r.embed.tokens ? 100.0 * r.embed.unknown / r.embed.tokens : 0.0, r.embed.truncated);
   std::printf("  wrote %s (%.1f MB)\n", paths.index.c_str(), static_cast<double>(fs::file_size(paths.index)) / 1e6);
+  learn_sound_model(paths, *embedder, catalog);
 }
 
 }  // namespace
 
 void add_index_command(CLI::App& app, EngineOptions& paths) {
-  auto* index = app.add_subcommand("index", "Embed every verse of the catalog and write the search index");
+  auto* index = app.add_subcommand("index", "Embed every verse of the catalog and write the search index and the sound model");
   add_model_options(*index, paths);
   auto if_stale = std::make_shared<bool>(false);
   index->add_flag("--if-stale", *if_stale, "Do nothing when the index was built by this model from this catalog");

@@ -71,7 +71,7 @@ void add_serve_command(CLI::App& app, EngineOptions& paths) {
   serve->add_option("--port", args->options.port, "Port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   serve->add_option("--web", args->web, "Folder of the page (default: the repository's web/)");
   add_model_options(*serve, paths);
-  serve->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the built-in predictor)");
+  serve->add_option("--t5", paths.t5_model, "A T5 feature-generator folder (default: the sound model 'promptlist index' learned)");
   serve->add_option("--math-threads", args->math_threads, "Threads per math call: the model's and OpenBLAS's (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 256));

@@ -53,8 +53,7 @@ struct EngineOptions {
   // 0: one per core. A server whose parallelism is across requests sets 1.
   int threads = 0;
   // Which signals to open: one signal's name (signal_names()) or kAllSignals.
-  // Opening only what a request needs keeps a CLI call fast (the built-in
-  // predictor trains on the catalog as it opens).
+  // Opening only what a request needs keeps a CLI call fast.
   std::string signals = std::string(kAllSignals);
   // Set by resolve(): the folder `model` resolved to; empty for GloVe.
   std::string model_folder;
@@ -70,9 +69,12 @@ std::unique_ptr<Embedder> open_embedder(EngineOptions& options);
 // The built-in word vectors (the GloVe embedder's and the built-in predictor's).
 std::shared_ptr<const WordVectors> open_word_vectors(EngineOptions& options);
 
-// The predictor `t5_model` selects, or the built-in one trained on the
-// catalog's tracks and playlists.
-std::unique_ptr<FeaturePredictor> open_feature_predictor(EngineOptions& options, const Catalog& catalog);
+// The predictor `t5_model` selects; else the sound model learned for this
+// embedder by 'promptlist index' (HOME/sound-<model>.plsm, loaded in
+// milliseconds); else the GloVe word-profile predictor, trained on the
+// catalog's tracks and playlists as it opens (seconds).
+std::unique_ptr<FeaturePredictor> open_feature_predictor(EngineOptions& options, const Catalog& catalog,
+                                                         const Embedder* embedder);
 
 class Engine {
  public:

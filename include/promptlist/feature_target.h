@@ -25,6 +25,10 @@ struct FeatureGoal {
   double confidence = 0;       // 0..1: how sure the source is
   TargetSource source = TargetSource::predicted;
   std::string evidence;        // e.g. "\"120 bpm\"", "like playlists 'Chill Vibes', 'Acoustic Hits'"
+  // How far from value a track may lie and still fit well, in the
+  // feature's units; 0: the catalog's own spread (SoundRanker). A learned
+  // goal is as tight as the tracks it was learned from.
+  double tolerance = 0;
 };
 
 struct FeatureTarget {

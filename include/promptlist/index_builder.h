@@ -1,4 +1,6 @@
-// promptlist/index_builder.h: catalog -> verse chunks -> vectors -> index file.
+// promptlist/index_builder.h: what 'promptlist index' makes from a catalog:
+// verse chunks -> vectors -> the verse index file, and the sound model
+// (sound_model.h) learned in the same model's space.
 #pragma once
 
 #include <string>
@@ -24,5 +26,15 @@ struct IndexBuildReport {
 // path. Deterministic: the same catalog and model give a byte-identical file.
 IndexBuildReport build_verse_index(const Catalog& catalog, const Embedder& embedder, const std::string& path,
                                    const IndexBuildOptions& options = {});
+
+struct SoundModelBuildReport {
+  std::size_t tracks = 0;       // tracks with audio features learned from
+  std::size_t descriptors = 0;  // playlists, genres, words and activities it knows
+};
+
+// Learns the sound model from the catalog's tracks and playlists and writes
+// it atomically to path; writes nothing when no track has audio features.
+SoundModelBuildReport build_sound_model(const Catalog& catalog, const Embedder& embedder, const std::string& path,
+                                        const ProgressFn& progress = {});
 
 }  // namespace promptlist

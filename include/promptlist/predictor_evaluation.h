@@ -1,5 +1,6 @@
-// promptlist/predictor_evaluation.h: how well the built-in feature
-// predictor generalises, measured on playlists it never saw.
+// promptlist/predictor_evaluation.h: how well a learned feature predictor
+// (the sound model's or the built-in one) generalises, measured on
+// playlists it never saw.
 //
 // Every k-th playlist (by id) is held out whole: none of its tracks is used
 // in training. Its name is the prompt; every track with features is ranked
@@ -7,11 +8,13 @@
 // playlist's own tracks ranks above a random other track (0.5 = random).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "promptlist/builtin_predictor.h"
+#include "promptlist/catalog.h"
+#include "promptlist/feature_predictor.h"
 
 namespace promptlist {
 
@@ -30,8 +33,11 @@ struct HeldOutReport {
   std::vector<HeldOutPlaylist> playlists;
 };
 
-HeldOutReport evaluate_held_out_playlists(std::shared_ptr<const WordVectors> vectors, const std::vector<Song>& tracks,
+// Trains a predictor on every track except those in `exclude`.
+using PredictorTrainer = std::function<std::unique_ptr<FeaturePredictor>(const std::vector<std::int64_t>& exclude)>;
+
+HeldOutReport evaluate_held_out_playlists(const PredictorTrainer& train, const std::vector<Song>& tracks,
                                           const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships,
-                                          std::size_t every = 5, const BuiltinPredictorOptions& options = {});
+                                          std::size_t every = 5);
 
 }  // namespace promptlist

@@ -6,6 +6,7 @@
 
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/error.h"
+#include "promptlist/learned_predictor.h"
 #include "promptlist/model_store.h"
 #include "promptlist/playlist_export.h"
 #include "promptlist/sif_embedder.h"
@@ -67,8 +68,14 @@ std::shared_ptr<const WordVectors> open_word_vectors(EngineOptions& o) {
   return std::make_shared<const WordVectors>(o.glove);
 }
 
-std::unique_ptr<FeaturePredictor> open_feature_predictor(EngineOptions& o, const Catalog& catalog) {
+std::unique_ptr<FeaturePredictor> open_feature_predictor(EngineOptions& o, const Catalog& catalog,
+                                                         const Embedder* embedder) {
+  resolve(o);
   if (!o.t5_model.empty()) return std::make_unique<T5FeaturePredictor>(o.t5_model);
+  if (embedder) {
+    const std::string path = sound_model_path_for(o.home, embedder->model_id());
+    if (fs::exists(path)) return std::make_unique<LearnedFeaturePredictor>(read_sound_model(path, embedder->model_id()), *embedder);
+  }
   return std::make_unique<BuiltinFeaturePredictor>(open_word_vectors(o), catalog.songs_with_features(),
                                                    catalog.playlist_memberships());
 }
@@ -100,11 +107,18 @@ struct Engine::Parts {
 
   // The tracks with recordings: their sound (the sound and artist signals),
   // their artists, genres and years (artist, genre, era), and the predictor
-  // (sound; the built-in one trains here, so it is made only for sound).
+  // (sound only: it needs the embedding model).
   void open_tracks() {
     auto tracks = catalog->songs_with_features();
     if (tracks.empty()) return;
-    if (wants("sound")) predictor = open_feature_predictor(options, *catalog);
+    if (wants("sound")) {
+      // The sound model reads prompts through the embedding model.
+      if (!embedder && options.t5_model.empty()) embedder = open_embedder(options);
+      predictor = open_feature_predictor(options, *catalog, embedder.get());
+      if (predictor->name() == "builtin")
+        warnings.push_back("no sound model for this embedding model yet; run 'promptlist index' (the GloVe "
+                           "word-profile predictor stands in, and trains at every start)");
+    }
     facts = std::make_unique<TrackFacts>(tracks, catalog->playlist_memberships());
     sound = std::make_unique<SoundRanker>(std::move(tracks));  // in the same order as facts
   }

@@ -11,6 +11,7 @@
 
 #include "promptlist/sif_embedder.h"
 #include "promptlist/text.h"
+#include "features/describing_words.h"
 
 namespace promptlist {
 
@@ -35,24 +36,6 @@ struct BuiltinFeaturePredictor::Model {
 
   Model(std::shared_ptr<const WordVectors> v, BuiltinPredictorOptions o) : vectors(v), sif(v), options(o) {}
 };
-
-namespace {
-
-// Words that never describe a sound, however often they appear in titles.
-bool is_noise_word(const std::string& w) {
-  static const std::unordered_set<std::string> kNoise = {"feat", "remastered", "remaster", "version", "edit",
-                                                          "radio", "original", "mix", "vol", "the", "and"};
-  return w.size() < 3 || kNoise.count(w) != 0 || std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Words that say what is asked for, not how it should sound.
-bool is_request_word(const std::string& w) {
-  static const std::unordered_set<std::string> kRequest = {"song", "songs", "music", "track", "tracks", "playlist",
-                                                            "tune", "tunes", "play", "need", "want", "some"};
-  return kRequest.count(w) != 0;
-}
-
-}  // namespace
 
 BuiltinFeaturePredictor::BuiltinFeaturePredictor(std::shared_ptr<const WordVectors> vectors,
                                                  const std::vector<Song>& tracks,

@@ -32,9 +32,9 @@ double auc(const std::vector<double>& scores, const std::vector<char>& member) {
 
 }  // namespace
 
-HeldOutReport evaluate_held_out_playlists(std::shared_ptr<const WordVectors> vectors, const std::vector<Song>& tracks,
+HeldOutReport evaluate_held_out_playlists(const PredictorTrainer& train, const std::vector<Song>& tracks,
                                           const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships,
-                                          std::size_t every, const BuiltinPredictorOptions& options) {
+                                          std::size_t every) {
   std::map<std::string, std::pair<std::string, std::vector<std::int64_t>>> playlists;  // id -> name, tracks
   for (const auto& [key, label] : memberships) {
     auto& p = playlists[label.playlist_id];
@@ -50,7 +50,7 @@ HeldOutReport evaluate_held_out_playlists(std::shared_ptr<const WordVectors> vec
       excluded.insert(excluded.end(), p.second.begin(), p.second.end());
     }
 
-  BuiltinFeaturePredictor predictor(vectors, tracks, memberships, options, excluded);
+  const std::unique_ptr<FeaturePredictor> predictor = train(excluded);
   SoundRanker ranker(tracks);
   HeldOutReport report;
   report.held_out = held_out.size();
@@ -59,7 +59,7 @@ HeldOutReport evaluate_held_out_playlists(std::shared_ptr<const WordVectors> vec
   double auc_sum = 0;
   std::size_t above = 0;
   for (const auto* p : held_out) {
-    const FeatureTarget target = predictor.predict(p->first);
+    const FeatureTarget target = predictor->predict(p->first);
     if (target.empty()) {
       ++report.without_prediction;
       continue;

@@ -1,5 +1,6 @@
 #include "promptlist/sound_ranking.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace promptlist {
@@ -11,9 +12,12 @@ struct Goal {
   std::size_t feature;
   double value, spread, weight;
   FeatureScale scale;
+  double tolerance;   // > 0: a learned goal, fitted against the catalog (below)
+  double background;  // the catalog's mean of the feature
 };
 
-std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double, kFeatureCount>& spread) {
+std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double, kFeatureCount>& spread,
+                           const std::array<double, kFeatureCount>& mean) {
   std::vector<Goal> goals;
   for (const auto& spec : feature_specs()) {
     const auto& g = target[spec.feature];
@@ -22,13 +26,29 @@ std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double,
     // count double, predicted ones by their confidence.
     const double w = g->source == TargetSource::predicted ? std::max(0.1, g->confidence) : 2.0;
     const auto i = static_cast<std::size_t>(spec.feature);
-    goals.push_back({i, g->value, spread[i], w, spec.scale});
+    const double tolerance = spec.scale == FeatureScale::linear || spec.scale == FeatureScale::unit ? g->tolerance : 0;
+    goals.push_back({i, g->value, spread[i], w, spec.scale, tolerance, mean[i]});
   }
   return goals;
 }
 
+// A goal learned from tracks (a value and how widely those tracks spread):
+// how much more a value looks like those tracks than like the catalog's,
+// as the chance it is one of them at even odds. A typical value scores
+// about 0.5 however close it lies to the goal, so a prompt that barely
+// moves a feature cannot make typical tracks "fit 100%". Past the goal
+// (further from typical) the fit stays at the goal's: more of a quality
+// is no better than what was asked.
+double learned_fit(const Goal& g, double value) {
+  if ((value - g.value) * (g.value - g.background) > 0) value = g.value;
+  const double to_goal = (value - g.value) / g.tolerance, to_catalog = (value - g.background) / g.spread;
+  const double log_ratio = 0.5 * (to_catalog * to_catalog - to_goal * to_goal) - std::log(g.tolerance / g.spread);
+  return 1.0 / (1.0 + std::exp(-std::clamp(log_ratio, -50.0, 50.0)));
+}
+
 // exp(-z^2 / 2) of the scaled distance: 1 on target, 0.61 one spread away.
 double feature_fit(const Goal& g, double value) {
+  if (g.tolerance > 0) return learned_fit(g, value);
   double diff = std::abs(value - g.value);
   if (g.scale == FeatureScale::circular) diff = std::min(diff, 12 - diff);
   if (g.scale == FeatureScale::category) diff = diff > 0.5 ? 1 : 0;
@@ -68,7 +88,7 @@ SoundRanker::SoundRanker(std::vector<Song> tracks) : tracks_(std::move(tracks)) 
 std::optional<FeatureFit> SoundRanker::fit(const Song& track, const FeatureTarget& target) const {
   FeatureFit fit;
   double weighted = 0, weights = 0;
-  for (const Goal& g : goals_of(target, spread_)) {
+  for (const Goal& g : goals_of(target, spread_, mean_)) {
     const auto& value = track.features.values[g.feature];
     if (!value) continue;
     const double f = feature_fit(g, *value);
@@ -82,7 +102,7 @@ std::optional<FeatureFit> SoundRanker::fit(const Song& track, const FeatureTarge
 }
 
 std::vector<float> SoundRanker::fit_all(const FeatureTarget& target) const {
-  const auto goals = goals_of(target, spread_);
+  const auto goals = goals_of(target, spread_, mean_);
   std::vector<float> out(tracks_.size(), std::nanf(""));
   for (std::size_t t = 0; t < tracks_.size(); ++t) {
     const float* row = values_.data() + t * kFeatureCount;

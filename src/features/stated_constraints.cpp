@@ -10,6 +10,7 @@
 #include "promptlist/feature_predictor.h"
 #include "promptlist/feature_schema.h"
 #include "promptlist/text.h"
+#include "features/describing_words.h"
 
 namespace promptlist {
 
@@ -56,26 +57,6 @@ void describe(FeatureTarget& t, Feature f, double value, const std::string& word
   t.set(f, FeatureGoal{value, 0.8, TargetSource::stated, "\"" + word + "\""});
 }
 
-// The negation that governs word i ("no", "not too", "without", "nothing
-// too"): a negator at most three words before it with no "and", "but", "or"
-// or "with" between. Empty: the word is not negated.
-std::string negation_before(const std::vector<std::string>& w, std::size_t i) {
-  static const char* kNegators[] = {"no", "not", "without", "n't", "never", "nothing", "none", "non"};
-  static const char* kBreaks[] = {"and", "but", "or", "with", "yet"};
-  for (std::size_t back = 1; back <= 3 && back <= i; ++back) {
-    const std::string& word = w[i - back];
-    for (const char* b : kBreaks)
-      if (word == b) return {};
-    for (const char* n : kNegators) {
-      if (word != n) continue;
-      std::string phrase;
-      for (std::size_t k = i - back; k < i; ++k) phrase += w[k] + " ";
-      return phrase;
-    }
-  }
-  return {};
-}
-
 // What a negated statement asks for. Presence features (vocals, an
 // audience, acoustic instruments, speech) flip; a negated mood is a
 // moderate value on the other side ("not sad" is not "happy", "not too
@@ -86,6 +67,22 @@ double negate(Feature f, double v) {
   if (f == Feature::instrumentalness) return v < 0.5 ? 0.85 : 0.0;
   if (f == Feature::liveness || f == Feature::acousticness || f == Feature::speechiness) return 1.0 - v;
   return 0.5 - (v - 0.5) * 0.4;
+}
+
+// "a bit sad", "slightly faster", "a little more energetic": how many
+// words before word i soften it (0: none); its value moves half way back
+// to typical.
+std::size_t softener_before(const std::vector<std::string>& w, std::size_t i) {
+  auto at = [&](std::size_t back) -> std::string { return back <= i ? w[i - back] : std::string(); };
+  const std::size_t back = at(1) == "more" ? 2 : 1;  // "a bit more energetic"
+  if (at(back) == "slightly" || at(back) == "somewhat" || at(back) == "fairly") return back;
+  return at(back + 1) == "a" && (at(back) == "bit" || at(back) == "little") ? back + 1 : 0;
+}
+
+double soften(Feature f, double v) {
+  if (f == Feature::tempo) return 115 + (v - 115) * 0.5;
+  if (feature_spec(f).scale != FeatureScale::unit) return v;
+  return 0.5 + (v - 0.5) * 0.5;
 }
 
 }  // namespace
@@ -100,13 +97,15 @@ FeatureTarget stated_constraints(std::string_view prompt) {
   for (std::size_t i = 0; i < w.size(); ++i) {
     const std::string& word = w[i];
     const std::string negation = negation_before(w, i);
-    // A word's own statement, or its negation's ("no vocals", "not too loud").
-    auto says = [&](Feature f, double v) {
-      state(t, f, negation.empty() ? v : negate(f, v), negation + word);
-    };
-    auto means = [&](Feature f, double v) {
-      describe(t, f, negation.empty() ? v : negate(f, v), negation + word);
-    };
+    const std::size_t soft = negation.empty() ? softener_before(w, i) : 0;
+    // A word's own statement, its negation's ("no vocals", "not too loud")
+    // or its softened form's ("a bit sad").
+    auto shade = [&](Feature f, double v) { return !negation.empty() ? negate(f, v) : soft ? soften(f, v) : v; };
+    std::string said = negation;
+    for (std::size_t k = i - soft; k < i; ++k) said += w[k] + " ";
+    said += word;
+    auto says = [&](Feature f, double v) { state(t, f, shade(f, v), said); };
+    auto means = [&](Feature f, double v) { describe(t, f, shade(f, v), said); };
     // "120 bpm", "120bpm" (tokenised as one word), "tempo 120"
     if ((at(i + 1) == "bpm" || at(i + 1) == "beats") && number(word)) state(t, Feature::tempo, *number(word), word + " bpm");
     if (word.size() > 3 && word.ends_with("bpm") && number(word.substr(0, word.size() - 3)))
@@ -153,6 +152,8 @@ FeatureTarget stated_constraints(std::string_view prompt) {
     if (mood_words(word, "happy cheerful joyful upbeat uplifting sunny")) means(Feature::valence, 0.8);
     if (mood_words(word, "sad melancholy melancholic gloomy depressing mournful heartbroken")) means(Feature::valence, 0.2);
     if (mood_words(word, "danceable dance dancing groovy")) means(Feature::danceability, 0.8);
+    if (mood_words(word, "party partying festive celebration"))
+      means(Feature::danceability, 0.8), means(Feature::valence, 0.75), means(Feature::energy, 0.75);
     if (word == "waltz" || (word == "3" && at(i + 1) == "4")) state(t, Feature::time_signature, 3, word);
   }
   return t;

@@ -1,5 +1,7 @@
 #include "promptlist/index_builder.h"
 
+#include "promptlist/sound_model.h"
+
 #include "promptlist/error.h"
 #include "promptlist/verse_chunker.h"
 #include "promptlist/verse_index.h"
@@ -46,6 +48,17 @@ IndexBuildReport build_verse_index(const Catalog& catalog, const Embedder& embed
   project_rows(contents.vectors.data(), report.chunks, dim, contents.components);
   VerseIndex::write(path, contents);
   return report;
+}
+
+SoundModelBuildReport build_sound_model(const Catalog& catalog, const Embedder& embedder, const std::string& path,
+                                        const ProgressFn& progress) {
+  const auto tracks = catalog.songs_with_features();
+  if (tracks.empty()) return {};
+  SoundModelTraining training;
+  training.progress = progress;
+  const SoundModelData model = train_sound_model(embedder, tracks, catalog.playlist_memberships(), training);
+  write_sound_model(path, model);
+  return {tracks.size(), model.descriptors.size()};
 }
 
 }  // namespace promptlist

@@ -152,12 +152,26 @@ std::string name_of_source(const fs::path& source) {
 
 }  // namespace
 
-std::string index_path_for(const std::string& home, const std::string& model_id) {
-  if (!model_id.starts_with("st:")) return (fs::path(home) / "index-glove.plvi").string();
-  std::string slug = model_id.substr(3);  // the folder's name and the weights' hash
+namespace {
+
+// A model id as a file name part: "glove", or the folder's name and the
+// weights' hash ("all-MiniLM-L6-v2-<hash>", "+int8" as "-int8").
+std::string model_slug(const std::string& model_id) {
+  if (!model_id.starts_with("st:")) return "glove";
+  std::string slug = model_id.substr(3);
   for (char& c : slug)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '-';
-  return (fs::path(home) / ("index-" + slug + ".plvi")).string();
+  return slug;
+}
+
+}  // namespace
+
+std::string index_path_for(const std::string& home, const std::string& model_id) {
+  return (fs::path(home) / ("index-" + model_slug(model_id) + ".plvi")).string();
+}
+
+std::string sound_model_path_for(const std::string& home, const std::string& model_id) {
+  return (fs::path(home) / ("sound-" + model_slug(model_id) + ".plsm")).string();
 }
 
 ModelStore::ModelStore(std::string dir) : dir_(std::move(dir)) {}

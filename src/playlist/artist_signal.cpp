@@ -115,4 +115,15 @@ std::unique_ptr<Signal> make_artist_signal(const PlaylistSources& sources) {
   return std::make_unique<ArtistSignal>(sources.facts, sources.sound);
 }
 
+std::string without_named_artist(const TrackFacts& facts, std::string_view prompt) {
+  const auto artist = find_artist(facts, prompt);
+  if (!artist) return std::string(prompt);
+  const auto name = word_tokens(artist->name);
+  std::set<std::string> named(name.begin(), name.end());
+  std::string rest;
+  for (const auto& w : word_tokens(prompt))
+    if (!named.count(w)) rest += (rest.empty() ? "" : " ") + w;
+  return rest;
+}
+
 }  // namespace promptlist

@@ -12,6 +12,11 @@ namespace promptlist {
 std::unique_ptr<Signal> make_lyrics_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_sound_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_artist_signal(const PlaylistSources& sources);
+
+// The prompt without the words of the artist it names, if any ("songs like
+// The Beatles" -> "songs like"): an artist's name says who, not how it
+// sounds; the artist signal answers it with their sound.
+std::string without_named_artist(const TrackFacts& facts, std::string_view prompt);
 std::unique_ptr<Signal> make_genre_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_era_signal(const PlaylistSources& sources);
 

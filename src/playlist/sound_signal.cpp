@@ -22,12 +22,15 @@ std::string format_value(Feature f, double v) {
 }
 
 // "sound fits 93%: energy 0.31 (asked 0.25), acousticness 0.91 (asked
-// 0.85)", the features that weigh most first, at most three.
+// 0.85)", the features that weigh most first, at most three. A predicted
+// goal that barely leaves typical ranks but is not named: it is no reason.
 std::string explain_sound(const PlaylistEntry& e, const FeatureTarget& target) {
+  constexpr double kNamedConfidence = 0.25;
   std::vector<std::pair<double, Feature>> order;
   for (const auto& spec : feature_specs()) {
     const auto& goal = target[spec.feature];
     if (!goal || !e.features[spec.feature]) continue;
+    if (goal->source == TargetSource::predicted && goal->confidence < kNamedConfidence) continue;
     order.push_back({goal->source == TargetSource::predicted ? goal->confidence : 2.0, spec.feature});
   }
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -104,7 +107,8 @@ class SoundRun : public SignalRun {
 
 class SoundSignal : public Signal {
  public:
-  SoundSignal(const SoundRanker* sound, const FeaturePredictor* predictor) : sound_(sound), predictor_(predictor) {}
+  SoundSignal(const SoundRanker* sound, const FeaturePredictor* predictor, const TrackFacts* facts)
+      : sound_(sound), predictor_(predictor), facts_(facts) {}
   std::string_view name() const override { return "sound"; }
   std::string_view chosen_by() const override { return "sound"; }
   bool available() const override { return sound_ && !sound_->tracks().empty(); }
@@ -112,7 +116,7 @@ class SoundSignal : public Signal {
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
     FeatureTarget& target = q.playlist.target;
-    if (predictor_) target = predictor_->predict(q.request.prompt);
+    if (predictor_) target = predictor_->predict(facts_ ? without_named_artist(*facts_, q.request.prompt) : q.request.prompt);
     apply_overrides(target, q.request.overrides);
     if (target.empty()) {
       refusal = {"the prompt names no sound",
@@ -126,12 +130,13 @@ class SoundSignal : public Signal {
  private:
   const SoundRanker* sound_;
   const FeaturePredictor* predictor_;
+  const TrackFacts* facts_;  // to leave a named artist out of the prompt's sound
 };
 
 }  // namespace
 
 std::unique_ptr<Signal> make_sound_signal(const PlaylistSources& sources) {
-  return std::make_unique<SoundSignal>(sources.sound, sources.predictor);
+  return std::make_unique<SoundSignal>(sources.sound, sources.predictor, sources.facts);
 }
 
 }  // namespace promptlist

@@ -61,8 +61,14 @@ TEST(Engine, OpensOnlyTheSignalsAskedFor) {
   o.signals = "sound";
   const Engine engine(o);
   EXPECT_EQ(engine.lyrics(), nullptr);
-  EXPECT_EQ(engine.embedder(), nullptr) << "the model is not loaded for sound alone";
+  EXPECT_EQ(engine.index(), nullptr) << "the verse index is not opened for sound alone";
   EXPECT_NE(engine.sound(), nullptr);
+  ASSERT_NE(engine.predictor(), nullptr);
+  EXPECT_EQ(engine.predictor()->name(), "learned") << "the sound model reads prompts through the embedder";
+  o.signals = "artist";
+  const Engine artist(o);
+  EXPECT_EQ(artist.embedder(), nullptr) << "no model is loaded for a named request alone";
+  EXPECT_EQ(artist.predictor(), nullptr);
 }
 
 TEST(Engine, SaysWhatIsMissingAndWhoseItIsToFix) {

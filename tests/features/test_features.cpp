@@ -90,6 +90,55 @@ TEST(StatedConstraints, NegationAsksForTheOtherSide) {
   EXPECT_LT(*value("not fast but sad", Feature::valence), 0.3);
 }
 
+// What each phrasing asks of one feature: a value at least `low` and at
+// most `high`. Negations flip presence features, move moods moderately to
+// the other side ("not sad" is not "happy") and cap intensity; softeners
+// ("a bit", "slightly") move half way back to typical.
+TEST(StatedConstraints, FortyPhrasingsOfNegationAndDegree) {
+  struct Case {
+    const char* prompt;
+    Feature feature;
+    double low, high;
+  };
+  using F = Feature;
+  const Case cases[] = {
+      {"no vocals", F::instrumentalness, 0.7, 1},           {"without vocals", F::instrumentalness, 0.7, 1},
+      {"music with no singing", F::instrumentalness, 0.7, 1}, {"no lyrics please", F::instrumentalness, 0.7, 1},
+      {"never any vocals", F::instrumentalness, 0.7, 1},     {"songs with vocals", F::instrumentalness, 0, 0.1},
+      {"with lyrics", F::instrumentalness, 0, 0.1},          {"not instrumental", F::instrumentalness, 0, 0.1},
+      {"no instrumentals", F::instrumentalness, 0, 0.1},     {"instrumental", F::instrumentalness, 0.7, 1},
+      {"not sad", F::valence, 0.55, 0.7},                    {"nothing sad", F::valence, 0.55, 0.7},
+      {"not too sad", F::valence, 0.55, 0.7},                {"less sad", F::valence, 0.55, 0.7},
+      {"a bit sad", F::valence, 0.3, 0.45},                  {"slightly sad", F::valence, 0.3, 0.45},
+      {"sad", F::valence, 0, 0.25},                          {"not happy", F::valence, 0.3, 0.45},
+      {"a little happy", F::valence, 0.55, 0.7},             {"happy", F::valence, 0.75, 1},
+      {"not too loud", F::energy, 0.3, 0.45},                {"nothing too loud", F::energy, 0.3, 0.45},
+      {"less loud", F::energy, 0.3, 0.45},                   {"not aggressive", F::energy, 0.3, 0.45},
+      {"not energetic", F::energy, 0.3, 0.45},               {"a bit energetic", F::energy, 0.6, 0.7},
+      {"slightly more energetic", F::energy, 0.6, 0.7},      {"energetic", F::energy, 0.8, 1},
+      {"not calm", F::energy, 0.55, 0.7},                    {"not too calm", F::energy, 0.55, 0.7},
+      {"a bit calm", F::energy, 0.3, 0.45},                  {"calm", F::energy, 0, 0.3},
+      {"not acoustic", F::acousticness, 0, 0.3},             {"no acoustic guitars", F::acousticness, 0, 0.3},
+      {"acoustic", F::acousticness, 0.7, 1},                 {"not electronic", F::acousticness, 0.7, 1},
+      {"not live", F::liveness, 0, 0.3},                     {"no live recordings", F::liveness, 0, 0.3},
+      {"live", F::liveness, 0.7, 1},                         {"no rap", F::speechiness, 0.6, 0.75},
+      {"not fast", F::tempo, 90, 105},                       {"nothing too fast", F::tempo, 90, 105},
+      {"not slow", F::tempo, 110, 120},                      {"slightly faster", F::tempo, 120, 130},
+      {"a bit slow", F::tempo, 90, 100},                     {"no ballads but loud", F::energy, 0.8, 1},
+      {"not fast but sad", F::valence, 0, 0.25},             {"calm and not sad", F::energy, 0, 0.3},
+      {"calm and not sad", F::valence, 0.55, 0.7},
+  };
+  static_assert(std::size(cases) >= 40);
+  for (const auto& c : cases) {
+    const auto t = stated_constraints(c.prompt);
+    ASSERT_TRUE(t[c.feature]) << c.prompt << ": no " << feature_spec(c.feature).name;
+    EXPECT_GE(t[c.feature]->value, c.low) << c.prompt << " (" << t[c.feature]->evidence << ")";
+    EXPECT_LE(t[c.feature]->value, c.high) << c.prompt << " (" << t[c.feature]->evidence << ")";
+  }
+  EXPECT_EQ(stated_constraints("a bit sad")[Feature::valence]->evidence, "\"a bit sad\"");
+  EXPECT_EQ(stated_constraints("less loud")[Feature::energy]->evidence, "\"less loud\"");
+}
+
 TEST(StatedConstraints, EverydayMoodsAndActivitiesNameASound) {
   auto value = [](const char* prompt, Feature f) -> std::optional<double> {
     auto t = stated_constraints(prompt);
@@ -203,7 +252,11 @@ TEST(BuiltinPredictor, UnseenWordsMapThroughNeighbours) {
 
 TEST(BuiltinPredictor, HeldOutPlaylistsRankAboveRandom) {
   const auto& w = features_world();
-  const auto report = evaluate_held_out_playlists(w.vectors, w.tracks, w.memberships, 5);
+  const auto train = [&](const std::vector<std::int64_t>& exclude) -> std::unique_ptr<FeaturePredictor> {
+    return std::make_unique<BuiltinFeaturePredictor>(w.vectors, w.tracks, w.memberships, BuiltinPredictorOptions{},
+                                                     exclude);
+  };
+  const auto report = evaluate_held_out_playlists(train, w.tracks, w.memberships, 5);
   EXPECT_GT(report.held_out, 80u);
   EXPECT_GT(report.playlists.size(), report.held_out * 3 / 4);
   EXPECT_GT(report.mean_auc, 0.6);
