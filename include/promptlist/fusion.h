@@ -35,10 +35,22 @@ struct FusedCandidate {
   double score = 0;                            // set by fuse()
 };
 
+// How one signal counts in a fusion of several.
+struct SignalWeight {
+  // Multiplies the signal's term: a signal answering a named request counts
+  // FusionOptions::request_weight times, so its first places come first.
+  double weight = 1;
+  // In (0, 1]: how strongly the signal matches this prompt
+  // (SignalRun::evidence). Its places (rank + 1) are read as place / share, so a signal
+  // of half the evidence gets about half the places of one of full
+  // evidence, rather than none of the first ones.
+  double share = 1;
+};
+
 // One signal: its score scaled by its best (best_scores). Several: the
-// reciprocal rank fusion, each signal's term times its weight (empty: all
-// 1), scaled so that first in every signal is 1.
+// reciprocal rank fusion, each signal's term weight / (rrf_k + (rank + 1) /
+// share) (empty weights: all 1), scaled so that first in every signal is 1.
 void fuse(std::vector<FusedCandidate>& candidates, const std::vector<double>& best_scores,
-          const FusionOptions& options, const std::vector<double>& weights = {});
+          const FusionOptions& options, const std::vector<SignalWeight>& weights = {});
 
 }  // namespace promptlist

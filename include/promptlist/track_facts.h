@@ -42,6 +42,8 @@ class TrackFacts {
   // Tracks filed under the genre or subgenre (normalised, "hard rock"),
   // most popular first. nullptr: no such genre.
   const std::vector<std::uint32_t>* tracks_in_genre(const std::string& genre) const;
+  // Every track, most popular first (ties: catalog order), sorted once.
+  const std::vector<std::uint32_t>& by_popularity() const { return by_popularity_; }
   // How many words the longest artist and genre names have: how far a
   // prompt's phrases need to be looked up.
   std::size_t longest_name_words() const { return longest_name_words_; }
@@ -56,6 +58,7 @@ class TrackFacts {
   std::vector<TrackFact> tracks_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_artist_, by_genre_;
   std::unordered_map<std::int64_t, std::uint32_t> by_key_;  // song key -> index in tracks_
+  std::vector<std::uint32_t> by_popularity_;
   std::size_t longest_name_words_ = 0;
 };
 

@@ -1,4 +1,5 @@
 // The catalog's schema, the song upsert and every read query.
+#include <algorithm>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -184,6 +185,9 @@ bool check_is_catalog(const SqliteDb& db) {
 
 Catalog::Impl::Impl(const std::string& path, CatalogAccess access)
     : access(access), db(open_database(path, access)) {
+  // Map the file rather than copy pages through a 2 MB cache: opening an
+  // engine reads every track, and pread copies were half of that time.
+  db.exec("PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;");
   if (access == CatalogAccess::read_only) {
     if (check_is_catalog(db)) throw Error(path + ": the catalog is empty; run 'promptlist import' first");
     return;
@@ -364,7 +368,9 @@ std::vector<Song> Catalog::songs_with_features() const {
   std::vector<Song> songs;
   std::string sql = std::string("SELECT ") + kSongColumnsQualified;
   for (const auto& f : feature_specs()) sql += std::string(", f.") + std::string(f.name);
-  sql += " FROM songs s JOIN features f ON f.song_key = s.key ORDER BY s.id";
+  // In the tables' own order (sequential pages), sorted by id after: an
+  // ORDER BY s.id walks the id index and jumps to a row per track.
+  sql += " FROM features f JOIN songs s ON s.key = f.song_key";
   SqliteStatement st(impl_->db, sql.c_str());
   while (st.step()) {
     Song s = read_song_row(st);
@@ -372,6 +378,7 @@ std::vector<Song> Catalog::songs_with_features() const {
       if (!st.is_null(static_cast<int>(11 + i))) s.features.values[i] = st.real(static_cast<int>(11 + i));
     songs.push_back(std::move(s));
   }
+  std::sort(songs.begin(), songs.end(), [](const Song& a, const Song& b) { return a.id < b.id; });
   return songs;
 }
 

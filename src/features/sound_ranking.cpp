@@ -14,6 +14,7 @@ struct Goal {
   FeatureScale scale;
   double tolerance;   // > 0: a learned goal, fitted against the catalog (below)
   double background;  // the catalog's mean of the feature
+  double log_width;   // log(tolerance / spread), once per goal rather than per track
 };
 
 std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double, kFeatureCount>& spread,
@@ -27,7 +28,8 @@ std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double,
     const double w = g->source == TargetSource::predicted ? std::max(0.1, g->confidence) : 2.0;
     const auto i = static_cast<std::size_t>(spec.feature);
     const double tolerance = spec.scale == FeatureScale::linear || spec.scale == FeatureScale::unit ? g->tolerance : 0;
-    goals.push_back({i, g->value, spread[i], w, spec.scale, tolerance, mean[i]});
+    goals.push_back({i, g->value, spread[i], w, spec.scale, tolerance, mean[i],
+                     tolerance > 0 ? std::log(tolerance / spread[i]) : 0.0});
   }
   return goals;
 }
@@ -42,7 +44,7 @@ std::vector<Goal> goals_of(const FeatureTarget& target, const std::array<double,
 double learned_fit(const Goal& g, double value) {
   if ((value - g.value) * (g.value - g.background) > 0) value = g.value;
   const double to_goal = (value - g.value) / g.tolerance, to_catalog = (value - g.background) / g.spread;
-  const double log_ratio = 0.5 * (to_catalog * to_catalog - to_goal * to_goal) - std::log(g.tolerance / g.spread);
+  const double log_ratio = 0.5 * (to_catalog * to_catalog - to_goal * to_goal) - g.log_width;
   return 1.0 / (1.0 + std::exp(-std::clamp(log_ratio, -50.0, 50.0)));
 }
 

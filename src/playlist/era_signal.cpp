@@ -66,12 +66,9 @@ class EraSignal : public TrackFactsSignal {
       return nullptr;
     }
     const auto& tracks = facts_->tracks();
-    std::vector<std::uint32_t> order;
-    for (std::uint32_t i = 0; i < tracks.size(); ++i)
+    std::vector<std::uint32_t> order;  // most popular first
+    for (std::uint32_t i : facts_->by_popularity())
       if (in_era(tracks[i], *era)) order.push_back(i);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return tracks[a].popularity > tracks[b].popularity;
-    });
     std::vector<SignalHit> hits;
     append_hits(*facts_, order, 1.0, hits);
     auto why = [this, era = *era](const SignalHit& hit) {

@@ -49,20 +49,16 @@ class GenreSignal : public TrackFactsSignal {
       refusal = {"", "the prompt names no genre of the catalog; try \"hard rock\", \"neo soul\" or \"latin pop\""};
       return nullptr;
     }
-    // How many of the named genres each track is filed under.
-    std::map<std::uint32_t, std::size_t> matches;
+    // How many of the named genres each track is filed under; tracks under
+    // more of them first, each group most popular first.
+    const auto& tracks = facts_->tracks();
+    std::vector<std::uint8_t> matches(tracks.size(), 0);
     for (const auto& g : genres)
       for (std::uint32_t i : *facts_->tracks_in_genre(g)) ++matches[i];
-    std::vector<std::uint32_t> order;
-    for (const auto& [i, n] : matches) order.push_back(i);
-    const auto& tracks = facts_->tracks();
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      if (matches[a] != matches[b]) return matches[a] > matches[b];
-      return tracks[a].popularity > tracks[b].popularity;
-    });
     std::vector<SignalHit> hits;
-    for (std::uint32_t i : order)
-      hits.push_back({tracks[i].song_key, static_cast<double>(matches[i]) / static_cast<double>(genres.size()), 0});
+    for (std::size_t n = genres.size(); n > 0; --n)
+      for (std::uint32_t i : facts_->by_popularity())
+        if (matches[i] == n) hits.push_back({tracks[i].song_key, static_cast<double>(n) / static_cast<double>(genres.size()), 0});
     auto why = [this, genres](const SignalHit& hit) {
       const auto& filed = facts_->find(hit.song_key)->genres;  // hits are tracks of facts_
       std::vector<std::string> named;

@@ -87,6 +87,16 @@ class LyricsRun : public SignalRun {
 
   bool exhausted() const override { return exhausted_; }
   double best_score() const override { return order_.empty() ? 1.0 : std::max(1e-6f, scores_.combined[order_[0]]); }
+  // By the closest verse's meaning: all-MiniLM-L6-v2 puts a verse that is
+  // about the prompt ("cowboys on the range", "Christmas night") at 0.5 or
+  // more, and the best verse for a prompt no verse is about ("upbeat music
+  // for working out") near 0.3.
+  double evidence() const override {
+    constexpr double kUnrelated = 0.3, kAbout = 0.55, kFloor = 0.05;
+    float best = 0;
+    for (float c : scores_.semantic) best = std::max(best, c);
+    return std::clamp((best - kUnrelated) / (kAbout - kUnrelated), kFloor, 1.0);
+  }
   // Songs found by another signal have no lyrics match unless this signal found them.
   std::optional<SignalHit> judge(const Song&) override { return std::nullopt; }
 

@@ -123,10 +123,12 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
   SongLookup songs(*sources.catalog);
   for (std::size_t pool = std::max(request.n * options.per_song_pool, options.min_pool);; pool *= 2) {
     std::vector<FusedCandidate> candidates = gather(started, pool, songs);
-    std::vector<double> best, weights;
+    std::vector<double> best;
+    std::vector<SignalWeight> weights;
     for (const auto& run : started.runs) {
       best.push_back(run->best_score());
-      weights.push_back(run->answers_request() ? options.fusion.request_weight : 1.0);
+      if (run->answers_request()) weights.push_back({options.fusion.request_weight, 1.0});
+      else weights.push_back({1.0, run->evidence()});
     }
     fuse(candidates, best, options.fusion, weights);
     playlist.entries = assemble(candidates, started.runs, started.signals, songs, request);

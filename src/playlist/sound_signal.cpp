@@ -76,6 +76,15 @@ class SoundRun : public SignalRun {
   }
 
   bool exhausted() const override { return exhausted_; }
+  // By how much the prompt says of sound: a stated or set feature counts
+  // one, a predicted one its confidence; two such features count fully.
+  double evidence() const override {
+    constexpr double kFull = 2.0, kFloor = 0.1;
+    double said = 0;
+    for (const auto& goal : target_.goals)
+      if (goal) said += goal->source == TargetSource::predicted ? goal->confidence : 1.0;
+    return std::clamp(said / kFull, kFloor, 1.0);
+  }
   double best_score() const override {
     return by_fit_.empty() ? 1.0 : std::max(1e-6, static_cast<double>(fit_of_[by_fit_[0]]));
   }

@@ -65,6 +65,9 @@ TrackFacts::TrackFacts(const std::vector<Song>& tracks,
   const auto most_popular_first = [&](std::uint32_t a, std::uint32_t b) {
     return tracks_[a].popularity > tracks_[b].popularity || (tracks_[a].popularity == tracks_[b].popularity && a < b);
   };
+  by_popularity_.resize(tracks_.size());
+  for (std::uint32_t i = 0; i < tracks_.size(); ++i) by_popularity_[i] = i;
+  std::sort(by_popularity_.begin(), by_popularity_.end(), most_popular_first);
   for (auto* map : {&by_artist_, &by_genre_})
     for (auto& [name, list] : *map) {
       std::sort(list.begin(), list.end(), most_popular_first);

@@ -154,6 +154,25 @@ TEST(Fusion, OneSignalScalesByItsBestSeveralUseReciprocalRanks) {
   EXPECT_DOUBLE_EQ(two[1].score, 0.25);
 }
 
+TEST(Fusion, AWeakSignalGetsFewerPlacesNotNone) {
+  // Signal 0 matches the prompt fully, signal 1 at a quarter of that: its
+  // k-th song ranks with signal 0's 4k-th.
+  std::vector<FusedCandidate> c;
+  for (std::int64_t i = 0; i < 40; ++i) {
+    c.push_back({i, {SignalHit{i, 1.0, static_cast<std::size_t>(i)}, std::nullopt}, 0});
+    c.push_back({100 + i, {std::nullopt, SignalHit{100 + i, 1.0, static_cast<std::size_t>(i)}}, 0});
+  }
+  fuse(c, {1.0, 1.0}, FusionOptions{}, {{1, 1}, {1, 0.25}});
+  std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+  std::size_t weak = 0;
+  for (std::size_t i = 0; i < 20; ++i) weak += c[i].song_key >= 100;
+  EXPECT_GE(weak, 3u);
+  EXPECT_LE(weak, 5u) << "about a fifth of the places for a quarter of the evidence";
+  fuse(c, {1.0, 1.0}, FusionOptions{}, {{3, 1}, {1, 1}});  // a request: its first places come first
+  std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+  for (std::size_t i = 0; i < 20; ++i) EXPECT_LT(c[i].song_key, 100) << i;
+}
+
 TEST(Fusion, AnUnknownSignalIsRefusedByName) {
   try {
     generate("calm night", "vibes");
