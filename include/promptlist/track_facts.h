@@ -27,7 +27,14 @@ struct TrackFact {
   std::optional<int> decade;    // 1980 for the 1980s: from the year, or the decade file it came from
   double popularity = -1;       // Spotify's 0..100; -1: unknown
   std::vector<std::string> genres;  // normalised genre and subgenre names of its playlists
+  // Per genre, the share of its playlists filed under it: a rap hit that
+  // one EDM playlist also holds is 0.25 EDM, an EDM track in two EDM
+  // playlists 1.0.
+  std::vector<float> genre_share;
 };
+
+// The share of t's playlists filed under genre (0: none).
+float genre_share_of(const TrackFact& t, const std::string& genre);
 
 class TrackFacts {
  public:
@@ -40,7 +47,8 @@ class TrackFacts {
   // is `artist`; most popular first. nullptr: no such artist.
   const std::vector<std::uint32_t>* tracks_by_artist(const std::string& artist) const;
   // Tracks filed under the genre or subgenre (normalised, "hard rock"),
-  // most popular first. nullptr: no such genre.
+  // the most wholly of that genre first (genre_share), then the most
+  // popular. nullptr: no such genre.
   const std::vector<std::uint32_t>* tracks_in_genre(const std::string& genre) const;
   // Every track, most popular first (ties: catalog order), sorted once.
   const std::vector<std::uint32_t>& by_popularity() const { return by_popularity_; }

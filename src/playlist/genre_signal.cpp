@@ -1,10 +1,11 @@
 // The genre signal: "hard rock", "neo soul", "latin pop", "edm". Tracks
 // filed under a genre or subgenre the prompt names (the playlist genres of
-// the catalog's feature files), those under every named one first, the most
-// popular first. The longest name wins where names overlap ("hard rock"
-// over "rock").
+// the catalog's feature files), those that sound most like the genre first:
+// a genre's playlists also hold hits of other genres (a rap hit in one EDM
+// playlist), and a listener asking for EDM wants what EDM sounds like. The
+// longest name wins where names overlap ("hard rock" over "rock").
 #include <algorithm>
-#include <map>
+#include <cmath>
 
 #include "playlist/ranked_list_run.h"
 #include "promptlist/text.h"
@@ -30,6 +31,28 @@ std::vector<std::string> find_genres(const TrackFacts& facts, std::string_view p
   return found;
 }
 
+// The features a genre's sound is summed up by.
+constexpr Feature kSoundOfAGenre[] = {Feature::danceability, Feature::energy,       Feature::valence,
+                                      Feature::acousticness, Feature::instrumentalness, Feature::speechiness,
+                                      Feature::tempo,        Feature::loudness};
+
+// The members' typical sound: their mean, as wide as they spread, as a
+// learned goal (fitted against the whole catalog).
+FeatureTarget sound_of_members(const std::vector<Song>& tracks, const std::vector<std::uint32_t>& members) {
+  FeatureTarget target;
+  for (Feature f : kSoundOfAGenre) {
+    double sum = 0, sum2 = 0, n = 0;
+    for (std::uint32_t i : members)
+      if (auto v = tracks[i].features[f]) sum += *v, sum2 += *v * *v, ++n;
+    if (n < 2) continue;
+    const double mean = sum / n, sd = std::sqrt(std::max(0.0, sum2 / n - mean * mean));
+    FeatureGoal goal{mean, 1.0, TargetSource::predicted, "the genre's sound"};
+    goal.tolerance = std::max(1e-3, sd);
+    target.set(f, goal);
+  }
+  return target;
+}
+
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
@@ -38,7 +61,7 @@ std::string quoted_list(const std::vector<std::string>& names) {
 
 class GenreSignal : public TrackFactsSignal {
  public:
-  using TrackFactsSignal::TrackFactsSignal;
+  GenreSignal(const TrackFacts* facts, const SoundRanker* sound) : TrackFactsSignal(facts), sound_(sound) {}
   std::string_view name() const override { return "genre"; }
   std::string_view chosen_by() const override { return "the genre named"; }
   std::string unavailable_reason() const override { return "the catalog files no track under a genre"; }
@@ -49,16 +72,31 @@ class GenreSignal : public TrackFactsSignal {
       refusal = {"", "the prompt names no genre of the catalog; try \"hard rock\", \"neo soul\" or \"latin pop\""};
       return nullptr;
     }
-    // How many of the named genres each track is filed under; tracks under
-    // more of them first, each group most popular first.
+    // Each member by how much it sounds like the genre, times how much of
+    // it is the genre (the named genres' share of its playlists), times how
+    // well known it is: the issue is songs people know.
     const auto& tracks = facts_->tracks();
-    std::vector<std::uint8_t> matches(tracks.size(), 0);
+    std::vector<float> share(tracks.size(), 0);
+    std::vector<std::uint32_t> order;
     for (const auto& g : genres)
-      for (std::uint32_t i : *facts_->tracks_in_genre(g)) ++matches[i];
+      for (std::uint32_t i : *facts_->tracks_in_genre(g)) {
+        if (share[i] == 0) order.push_back(i);
+        share[i] += genre_share_of(tracks[i], g) / static_cast<float>(genres.size());
+      }
+    std::vector<double> score(tracks.size(), 0);
+    const bool aligned = sound_ && sound_->tracks().size() == tracks.size();  // same tracks, same order
+    const FeatureTarget typical = aligned ? sound_of_members(sound_->tracks(), order) : FeatureTarget{};
+    for (std::uint32_t i : order) {
+      const auto fit = aligned ? sound_->fit(sound_->tracks()[i], typical) : std::nullopt;
+      const double known = tracks[i].popularity < 0 ? 0.5 : 0.5 + 0.5 * tracks[i].popularity / 100;
+      score[i] = (fit ? fit->total : 1.0) * (0.5 + 0.5 * share[i]) * known;
+    }
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (score[a] != score[b]) return score[a] > score[b];
+      return tracks[a].popularity > tracks[b].popularity || (tracks[a].popularity == tracks[b].popularity && a < b);
+    });
     std::vector<SignalHit> hits;
-    for (std::size_t n = genres.size(); n > 0; --n)
-      for (std::uint32_t i : facts_->by_popularity())
-        if (matches[i] == n) hits.push_back({tracks[i].song_key, static_cast<double>(n) / static_cast<double>(genres.size()), 0});
+    for (std::uint32_t i : order) hits.push_back({tracks[i].song_key, score[i], 0});
     auto why = [this, genres](const SignalHit& hit) {
       const auto& filed = facts_->find(hit.song_key)->genres;  // hits are tracks of facts_
       std::vector<std::string> named;
@@ -68,12 +106,15 @@ class GenreSignal : public TrackFactsSignal {
     };
     return std::make_unique<RankedListRun>(std::move(hits), why);
   }
+
+ private:
+  const SoundRanker* sound_;  // to rank a genre's tracks by how typical their sound is; may be null
 };
 
 }  // namespace
 
 std::unique_ptr<Signal> make_genre_signal(const PlaylistSources& sources) {
-  return std::make_unique<GenreSignal>(sources.facts);
+  return std::make_unique<GenreSignal>(sources.facts, sources.sound);
 }
 
 }  // namespace promptlist

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "playlist/signals.h"
+#include "promptlist/feature_predictor.h"
 #include "promptlist/text.h"
 
 namespace promptlist {
@@ -149,6 +150,14 @@ class LyricsSignal : public Signal {
   std::string unavailable_reason() const override { return "there is no lyrics index; run 'promptlist index' first"; }
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
+    // "no vocals, just piano": words to be sung are not what was asked for.
+    constexpr double kInstrumental = 0.7;
+    const FeatureTarget stated = stated_constraints(q.request.prompt);
+    if (const auto& g = stated[Feature::instrumentalness]; g && g->value >= kInstrumental) {
+      refusal = {"the prompt asks for music without vocals",
+                 "the prompt asks for music without vocals, which lyrics cannot answer; search by sound"};
+      return nullptr;
+    }
     ChunkScores scores = lyrics_->score(q.request.prompt, q.request.scoring);
     q.playlist.prompt_stats = scores.prompt;
     const bool no_meaning = q.request.scoring == LyricsScoring::lexical || scores.prompt.tokens == 0 ||

@@ -38,6 +38,11 @@ const TrackFact* TrackFacts::find(std::int64_t song_key) const {
   return it == by_key_.end() ? nullptr : &tracks_[it->second];
 }
 
+float genre_share_of(const TrackFact& t, const std::string& genre) {
+  const auto at = std::find(t.genres.begin(), t.genres.end(), genre);
+  return at == t.genres.end() ? 0.0f : t.genre_share[static_cast<std::size_t>(at - t.genres.begin())];
+}
+
 TrackFacts::TrackFacts(const std::vector<Song>& tracks,
                        const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
   for (const Song& s : tracks) {
@@ -51,13 +56,23 @@ TrackFacts::TrackFacts(const std::vector<Song>& tracks,
     by_key_[s.key] = static_cast<std::uint32_t>(tracks_.size());
     tracks_.push_back(std::move(t));
   }
+  std::vector<std::uint32_t> playlists(tracks_.size(), 0);
   for (const auto& [key, label] : memberships) {
     auto it = by_key_.find(key);
     if (it == by_key_.end()) continue;
-    auto& genres = tracks_[it->second].genres;
+    TrackFact& t = tracks_[it->second];
+    ++playlists[it->second];
+    std::vector<std::string> filed;  // a playlist whose genre is also its subgenre counts once
     for (const auto& g : {label.genre, label.subgenre})
-      if (auto n = normalise(g); !n.empty() && std::find(genres.begin(), genres.end(), n) == genres.end()) genres.push_back(n);
+      if (auto n = normalise(g); !n.empty() && std::find(filed.begin(), filed.end(), n) == filed.end()) filed.push_back(n);
+    for (const auto& n : filed) {
+      const auto at = std::find(t.genres.begin(), t.genres.end(), n);
+      if (at == t.genres.end()) t.genres.push_back(n), t.genre_share.push_back(1);
+      else ++t.genre_share[static_cast<std::size_t>(at - t.genres.begin())];
+    }
   }
+  for (std::uint32_t i = 0; i < tracks_.size(); ++i)
+    for (float& share : tracks_[i].genre_share) share /= static_cast<float>(std::max(1u, playlists[i]));
   for (std::uint32_t i = 0; i < tracks_.size(); ++i) {
     if (auto artist = normalise(tracks_[i].artist); !artist.empty()) by_artist_[artist].push_back(i);
     for (const auto& g : tracks_[i].genres) by_genre_[g].push_back(i);
@@ -68,11 +83,18 @@ TrackFacts::TrackFacts(const std::vector<Song>& tracks,
   by_popularity_.resize(tracks_.size());
   for (std::uint32_t i = 0; i < tracks_.size(); ++i) by_popularity_[i] = i;
   std::sort(by_popularity_.begin(), by_popularity_.end(), most_popular_first);
-  for (auto* map : {&by_artist_, &by_genre_})
-    for (auto& [name, list] : *map) {
-      std::sort(list.begin(), list.end(), most_popular_first);
-      longest_name_words_ = std::max(longest_name_words_, word_count(name));
-    }
+  for (auto& [name, list] : by_artist_) {
+    std::sort(list.begin(), list.end(), most_popular_first);
+    longest_name_words_ = std::max(longest_name_words_, word_count(name));
+  }
+  for (auto& [name, list] : by_genre_) {
+    std::vector<float> share(tracks_.size(), 0);
+    for (std::uint32_t i : list) share[i] = genre_share_of(tracks_[i], name);
+    std::sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return share[a] > share[b] || (share[a] == share[b] && most_popular_first(a, b));
+    });
+    longest_name_words_ = std::max(longest_name_words_, word_count(name));
+  }
 }
 
 const std::vector<std::uint32_t>* TrackFacts::tracks_by_artist(const std::string& artist) const {

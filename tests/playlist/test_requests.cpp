@@ -79,6 +79,26 @@ TEST(GenreRequest, MostOfTheTopTwentyAreOfThatGenre) {
   }
 }
 
+TEST(GenreRequest, TracksThatSoundLikeTheGenreComeBeforeHitsItsPlaylistsBorrowed) {
+  // EDM's playlists also hold rap and pop hits; the first EDM tracks should
+  // sound like EDM: more energetic and less speechy than the genre's rest.
+  const auto& facts = *world().engine->sources().facts;
+  const auto& sound = *world().engine->sound();
+  double energy_all = 0, speech_all = 0;
+  const auto* edm = facts.tracks_in_genre("edm");
+  ASSERT_NE(edm, nullptr);
+  for (std::uint32_t i : *edm) {
+    energy_all += *sound.tracks()[i].features[Feature::energy];
+    speech_all += *sound.tracks()[i].features[Feature::speechiness];
+  }
+  energy_all /= static_cast<double>(edm->size()), speech_all /= static_cast<double>(edm->size());
+  const Playlist p = generate("edm", 20);
+  double energy = 0, speech = 0;
+  for (const auto& e : p.entries) energy += *e.features[Feature::energy], speech += *e.features[Feature::speechiness];
+  EXPECT_GT(energy / 20, energy_all);
+  EXPECT_LT(speech / 20, speech_all);
+}
+
 TEST(EraRequest, TheTracksAreOfThatEra) {
   struct Case {
     const char* prompt;
@@ -112,6 +132,16 @@ TEST(Recordings, NoPlaylistHoldsTheSameTitleAndArtistTwice) {
     for (const auto& e : p.entries)
       EXPECT_TRUE(seen.insert(TrackFacts::normalise(e.title) + "\n" + TrackFacts::normalise(e.artist)).second)
           << prompt << ": " << e.title << " - " << e.artist << " twice";
+  }
+}
+
+TEST(Recordings, APromptWithoutVocalsGetsNoTexts) {
+  for (const char* prompt : {"no vocals, just piano", "instrumental songs about the sea"}) {
+    const Playlist p = generate(prompt, 9);
+    EXPECT_FALSE(p.uses("lyrics")) << prompt;
+    for (const auto& e : p.entries) EXPECT_FALSE(e.spotify_id.empty()) << prompt << ": " << e.title;
+    ASSERT_FALSE(p.notes.empty()) << prompt;
+    EXPECT_NE(p.notes[0].find("without vocals"), std::string::npos) << p.notes[0];
   }
 }
 
