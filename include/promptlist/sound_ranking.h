@@ -36,7 +36,7 @@ class SoundRanker {
 
  private:
   std::vector<Song> tracks_;
-  std::vector<float> values_;  // [tracks][kFeatureCount], NaN where unknown
+  std::vector<float> values_;  // [kFeatureCount][tracks]: one column per feature, NaN where unknown
   std::array<double, kFeatureCount> spread_{}, mean_{};
 };
 

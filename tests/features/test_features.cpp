@@ -2,6 +2,8 @@
 // and sound ranking on the real Spotify feature catalog.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "promptlist/builtin_predictor.h"
@@ -261,6 +263,26 @@ TEST(BuiltinPredictor, HeldOutPlaylistsRankAboveRandom) {
   EXPECT_GT(report.playlists.size(), report.held_out * 3 / 4);
   EXPECT_GT(report.mean_auc, 0.6);
   EXPECT_GT(report.share_above_random, 0.75);
+}
+
+TEST(SoundRanker, FitAllAgreesWithFitOnEveryTrack) {
+  const auto& w = features_world();
+  const SoundRanker r(w.tracks);
+  FeatureTarget t;
+  t.set(Feature::energy, {0.8, 0.7, TargetSource::predicted, ""});
+  FeatureGoal learned{0.2, 0.6, TargetSource::predicted, ""};
+  learned.tolerance = 0.1;  // a learned goal: the likelihood ratio path
+  t.set(Feature::acousticness, learned);
+  t.set(Feature::key, {11, 1, TargetSource::stated, ""});   // circular
+  t.set(Feature::mode, {0, 1, TargetSource::stated, ""});   // a category
+  t.set(Feature::tempo, {120, 1, TargetSource::user, ""});
+  const auto all = r.fit_all(t);
+  ASSERT_EQ(all.size(), w.tracks.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto one = r.fit(r.tracks()[i], t);
+    ASSERT_EQ(one.has_value(), !std::isnan(all[i])) << i;
+    if (one) ASSERT_NEAR(one->total, all[i], 1e-5) << r.tracks()[i].title;
+  }
 }
 
 TEST(SoundRanker, FitIsOneOnTargetAndFallsWithDistance) {
