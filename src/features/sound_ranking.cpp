@@ -1,9 +1,10 @@
 #include "promptlist/sound_ranking.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
+
+#include "util/fast_exp.h"
 
 namespace promptlist {
 
@@ -58,24 +59,6 @@ double feature_fit(const Goal& g, double value) {
   if (g.scale == FeatureScale::category) diff = diff > 0.5 ? 1 : 0;
   const double z = diff / g.spread;
   return std::exp(-0.5 * z * z);
-}
-
-// e^x for x in [-87, 88] to about 2e-7 relative: fit_all's inner loop, where
-// libm's exp was half of a playlist request. Plain float arithmetic, so the
-// loops around it vectorise.
-inline float fast_exp(float x) {
-  x = std::clamp(x, -87.0f, 88.0f);
-  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer, and vectorises
-  const float n = (x * 1.44269504f + kRound) - kRound;  // x / ln 2
-  const float r = x - n * 0.693145752f - n * 1.42860677e-6f;  // ln 2 split in two for precision
-  float p = 1.98756912e-4f;
-  p = p * r + 1.39819994e-3f;
-  p = p * r + 8.33345205e-3f;
-  p = p * r + 4.16657962e-2f;
-  p = p * r + 1.66666657e-1f;
-  p = p * r + 5.00000001e-1f;
-  p = p * r * r + r + 1.0f;
-  return p * std::bit_cast<float>((static_cast<std::int32_t>(n) + 127) << 23);
 }
 
 // The fit of one goal for a whole column of values (NaN stays NaN), in

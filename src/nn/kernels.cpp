@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "util/fast_exp.h"
+
 namespace promptlist {
 
 std::optional<Activation> activation_from_name(std::string_view name) {
@@ -187,24 +189,6 @@ inline float fast_erf(float x) {
 }
 
 // exp by range reduction (x = n ln2 + r) and a degree-6 polynomial for
-// e^r (the Cephes expf constants), max relative error 8e-8; no libm call,
-// so the softmax loop vectorises.
-inline float fast_exp(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float n = std::nearbyint(x * 1.44269504088896341f);
-  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
 
 }  // namespace
 
