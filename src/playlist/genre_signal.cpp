@@ -85,11 +85,12 @@ class GenreSignal : public TrackFactsSignal {
       }
     std::vector<double> score(tracks.size(), 0);
     const bool aligned = sound_ && sound_->tracks().size() == tracks.size();  // same tracks, same order
-    const FeatureTarget typical = aligned ? sound_of_members(sound_->tracks(), order) : FeatureTarget{};
+    // fit_all: one vectorised pass over every track is cheaper than a fit() per member.
+    const std::vector<float> fit = aligned ? sound_->fit_all(sound_of_members(sound_->tracks(), order)) : std::vector<float>{};
     for (std::uint32_t i : order) {
-      const auto fit = aligned ? sound_->fit(sound_->tracks()[i], typical) : std::nullopt;
+      const double sounds_like = aligned && !std::isnan(fit[i]) ? fit[i] : 1.0;
       const double known = tracks[i].popularity < 0 ? 0.5 : 0.5 + 0.5 * tracks[i].popularity / 100;
-      score[i] = (fit ? fit->total : 1.0) * (0.5 + 0.5 * share[i]) * known;
+      score[i] = sounds_like * (0.5 + 0.5 * share[i]) * known;
     }
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
       if (score[a] != score[b]) return score[a] > score[b];
