@@ -21,7 +21,8 @@ namespace promptlist::cli {
 namespace {
 
 void print_playlist_table(const Playlist& p, const Embedder* verse_model) {
-  std::printf("Playlist for \"%s\" (%zu songs)\n\n", p.request.prompt.c_str(), p.entries.size());
+  if (p.seed) std::printf("Songs like \"%s\" by %s (%zu songs)\n\n", p.seed->title.c_str(), p.seed->artist.c_str(), p.entries.size());
+  else std::printf("Playlist for \"%s\" (%zu songs)\n\n", p.request.prompt.c_str(), p.entries.size());
   for (std::size_t i = 0; i < p.entries.size(); ++i) {
     const auto& e = p.entries[i];
     std::printf("%2zu. %s - %s%s   [%.3f]\n", i + 1, e.title.c_str(), e.artist.c_str(),
@@ -71,7 +72,9 @@ void add_generate_command(CLI::App& app, EngineOptions& paths) {
   };
   auto args = std::make_shared<Args>();
   auto* generate = app.add_subcommand("generate", "Make a playlist for a prompt");
-  generate->add_option("prompt", args->request.prompt, "What you want to hear")->required();
+  generate->add_option("prompt", args->request.prompt, "What you want to hear (may be left out with --like)");
+  generate->add_option("--like", args->request.like,
+                       "A song's id (see 'promptlist song'): songs like it, by its verses and its sound, itself left out");
   generate->add_option("-n,--count", args->request.n, "Number of songs")->capture_default_str();
   generate->add_option("--max-per-artist", args->request.max_per_artist, "At most K songs by one artist (0: no cap)");
   generate->add_option("--scoring", args->scoring, "Lyrics scoring: " + name_list(lyrics_scoring_names()))

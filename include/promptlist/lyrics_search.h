@@ -6,7 +6,9 @@
 // chunk's, with a weight, to the cosine.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +40,9 @@ class LyricsSearch {
   const VerseIndex& index() const { return index_; }
   const Embedder& embedder() const { return embedder_; }
   ChunkScores score(std::string_view prompt, LyricsScoring scoring) const;
+  // Every chunk by its cosine to a song's own meaning (the mean of its
+  // chunks' vectors): "more like this". nullopt when the song has no chunks.
+  std::optional<ChunkScores> score_like(std::int64_t song_key) const;
   // The prompt's vector in the index's space (unit length).
   std::vector<float> embed_prompt(std::string_view prompt, EmbedStats* stats = nullptr) const;
 

@@ -34,6 +34,7 @@ namespace promptlist {
 
 inline constexpr std::size_t kMaxPromptChars = 1000;
 inline constexpr std::size_t kMaxPlaylistSize = 200;
+inline constexpr std::size_t kMaxSongIdChars = 200;  // PlaylistRequest::like
 // PlaylistRequest::by for "every signal that can serve".
 inline constexpr std::string_view kAllSignals = "both";
 
@@ -45,6 +46,16 @@ struct PlaylistRequest {
   std::string by = std::string(kAllSignals);       // one signal's name (signal_names()) or kAllSignals
   bool recordings_only = false;                    // leave out texts without a recording (no Spotify id)
   FeatureValues overrides;                         // user-set features; they win over predictions
+  // A song's id: songs like it, by its own verses' meaning (lyrics) and its
+  // own audio features (sound), the song itself left out. The prompt may
+  // then be empty.
+  std::string like;
+};
+
+// The song a "like" request starts from.
+struct PlaylistSeed {
+  std::int64_t key = 0;
+  std::string id, title, artist;
 };
 
 // What a playlist can be made from; a missing source (nullptr) is a signal
@@ -100,10 +111,11 @@ struct Playlist {
   std::vector<std::string> signals_used;  // names of the signals that ranked the songs
   bool uses(std::string_view signal) const;
   std::vector<std::string> notes;  // e.g. unknown prompt words, fewer songs than asked
+  std::optional<PlaylistSeed> seed;  // the song of request.like
 };
 
-// Checks the request (non-empty valid UTF-8 prompt of at most
-// kMaxPromptChars characters, 1 <= n <= kMaxPlaylistSize, `by` a signal
+// Checks the request (valid UTF-8 prompt of at most kMaxPromptChars
+// characters, not empty unless `like` names a song, 1 <= n <= kMaxPlaylistSize, `by` a signal
 // or kAllSignals); throws
 // promptlist::Error naming the problem.
 void validate(const PlaylistRequest& request);

@@ -46,6 +46,7 @@ struct SignalQuery {
   const PlaylistRequest& request;
   const Catalog& catalog;
   Playlist& playlist;
+  const Song* seed = nullptr;  // the song of request.like (null: none): rank what is like it
 };
 
 // Why a signal has nothing for this prompt: `note` when another signal goes

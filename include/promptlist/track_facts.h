@@ -58,6 +58,11 @@ class TrackFacts {
 
   // "The Beatles" -> "the beatles": how names and prompt phrases are compared.
   static std::string normalise(std::string_view name);
+  // The song a track records, normalised: its title without the version
+  // Spotify appends ("Bohemian Rhapsody - Remastered 2011", "Help! (Live)",
+  // "Song (feat. X)" -> "bohemian rhapsody", "help", "song"), so that one
+  // song is listed once.
+  static std::string song_title(std::string_view title);
   // words[begin, end) joined by one space: a prompt's phrase, compared with
   // normalised names.
   static std::string phrase(const std::vector<std::string>& words, std::size_t begin, std::size_t end);

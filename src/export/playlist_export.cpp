@@ -47,18 +47,32 @@ std::string one_line(std::string s) {
   return s;
 }
 
-std::string location(const PlaylistEntry& e) {
-  if (!e.spotify_id.empty()) return "https://open.spotify.com/track/" + e.spotify_id;
-  return "promptlist:song/" + uri_escape(e.song_id);
+// A playlist of texts only has nothing a player or Spotify could open.
+void require_a_recording(const Playlist& p, const char* format) {
+  for (const auto& e : p.entries)
+    if (!e.spotify_id.empty()) return;
+  throw Error(std::string("none of this playlist's songs has a recording, so there is nothing to export as ") + format +
+              " (its songs are public-domain texts; export JSON or XSPF, or ask for songs with a recording)");
 }
 
+std::string playlist_title(const Playlist& p) {
+  return p.seed ? "Songs like " + p.seed->title + " by " + p.seed->artist : p.request.prompt;
+}
+
+// Entries a player opens: #EXTINF (seconds, "Artist - Title") and the
+// track's Spotify URI; texts without a recording become comment lines.
 std::string m3u8(const Playlist& p) {
-  std::string out = "#EXTM3U\n#PLAYLIST:" + one_line(p.request.prompt) + "\n";
+  require_a_recording(p, "M3U8");
+  std::string out = "#EXTM3U\n#PLAYLIST:" + one_line(playlist_title(p)) + "\n";
   for (const auto& e : p.entries) {
+    if (e.spotify_id.empty()) {
+      out += "# left out: \"" + one_line(e.title) + "\" by " + one_line(e.artist) + " is a text with no recording\n";
+      continue;
+    }
     const auto ms = e.features[Feature::duration_ms];
     const long seconds = ms ? std::lround(*ms / 1000) : -1;
     out += "#EXTINF:" + std::to_string(seconds) + "," + one_line(e.artist) + " - " + one_line(e.title) + "\n";
-    out += location(e) + "\n";
+    out += "spotify:track:" + e.spotify_id + "\n";
   }
   return out;
 }
@@ -72,13 +86,14 @@ std::string xspf(const Playlist& p) {
   gmtime_r(&now, &utc);
   std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\">\n";
-  out += "  <title>" + xml_escape(p.request.prompt) + "</title>\n";
+  out += "  <title>" + xml_escape(playlist_title(p)) + "</title>\n";
   out += "  <creator>promptlist</creator>\n";
-  out += "  <annotation>" + xml_escape("A playlist for \"" + p.request.prompt + "\"") + "</annotation>\n";
+  out += "  <annotation>" + xml_escape("A playlist for \"" + playlist_title(p) + "\"") + "</annotation>\n";
   out += std::string("  <date>") + date + "</date>\n  <trackList>\n";
   for (const auto& e : p.entries) {
     out += "    <track>\n";
-    out += "      <location>" + xml_escape(location(e)) + "</location>\n";
+    // A text has no recording to locate: its identifier says which it is.
+    if (!e.spotify_id.empty()) out += "      <location>https://open.spotify.com/track/" + xml_escape(e.spotify_id) + "</location>\n";
     out += "      <identifier>" + xml_escape(e.spotify_id.empty() ? "promptlist:song/" + uri_escape(e.song_id)
                                                                    : "spotify:track:" + e.spotify_id) +
            "</identifier>\n";
@@ -94,6 +109,7 @@ std::string xspf(const Playlist& p) {
 }
 
 std::string spotify(const Playlist& p) {
+  require_a_recording(p, "Spotify URIs");
   std::string out;
   for (const auto& e : p.entries)
     if (!e.spotify_id.empty()) out += "spotify:track:" + e.spotify_id + "\n";

@@ -16,10 +16,6 @@ namespace promptlist {
 
 namespace {
 
-// The features an artist's sound is summed up by.
-constexpr Feature kSoundOfAnArtist[] = {Feature::danceability, Feature::energy,       Feature::valence,
-                                        Feature::acousticness, Feature::instrumentalness, Feature::speechiness,
-                                        Feature::tempo,        Feature::loudness};
 constexpr std::size_t kSoundAlikes = 400;  // tracks that sound like the artist, after their own
 
 struct NamedArtist {
@@ -55,7 +51,7 @@ std::optional<NamedArtist> find_artist(const TrackFacts& facts, std::string_view
 
 FeatureTarget sound_of(const std::vector<Song>& tracks, const std::vector<std::uint32_t>& own, const std::string& artist) {
   FeatureTarget target;
-  for (Feature f : kSoundOfAnArtist) {
+  for (Feature f : kSoundSummaryFeatures) {
     double sum = 0;
     std::size_t n = 0;
     for (std::uint32_t i : own)

@@ -28,6 +28,9 @@ PlaylistEntry entry_for(const Song& song, double score) {
   return e;
 }
 
+// One song, whichever recording: "bohemian rhapsody\nqueen".
+std::string song_of(const Song& song) { return TrackFacts::song_title(song.title) + "\n" + TrackFacts::normalise(song.artist); }
+
 }  // namespace
 
 const Song* SongLookup::find(std::int64_t key) {
@@ -39,21 +42,21 @@ const Song* SongLookup::find(std::int64_t key) {
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
                                     const std::vector<std::unique_ptr<SignalRun>>& runs,
                                     const std::vector<const Signal*>& signals, SongLookup& songs,
-                                    const PlaylistRequest& request) {
+                                    const PlaylistRequest& request, const Song* seed) {
   std::vector<std::size_t> ranked(candidates.size());
   std::iota(ranked.begin(), ranked.end(), std::size_t{0});
   std::stable_sort(ranked.begin(), ranked.end(),
                    [&](std::size_t a, std::size_t b) { return candidates[a].score > candidates[b].score; });
   std::vector<PlaylistEntry> entries;
   std::map<std::string, std::size_t> per_artist;
-  std::set<std::string> recordings;  // normalised "title\nartist" of the entries
+  std::set<std::string> recordings;  // song_of() the entries, and of the seed
+  if (seed) recordings.insert(song_of(*seed));
   for (std::size_t i : ranked) {
     if (entries.size() >= request.n) break;
     const FusedCandidate& c = candidates[i];
     const Song* song = songs.find(c.song_key);
     if (!song || (request.recordings_only && song->spotify_id.empty())) continue;
-    if (!recordings.insert(TrackFacts::normalise(song->title) + "\n" + TrackFacts::normalise(song->artist)).second)
-      continue;  // the same recording under another id
+    if (!recordings.insert(song_of(*song)).second) continue;  // the same song again (a remaster, under another id)
     std::size_t& by_artist = per_artist[lowercase_ascii(song->artist)];
     if (request.max_per_artist && by_artist >= request.max_per_artist) continue;
     ++by_artist;

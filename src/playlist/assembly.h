@@ -24,13 +24,14 @@ class SongLookup {
 };
 
 // Walks the candidates best first (by score, ties in their order) and makes
-// at most request.n entries (recordings only when the request says so): each recording once (the same normalised title
-// and artist under another id is skipped), at most request.max_per_artist
+// at most request.n entries (recordings only when the request says so):
+// each song once (another recording of a song listed, or of the seed of a
+// "like" request, is skipped: TrackFacts::song_title), at most request.max_per_artist
 // per artist, each with every signal's evidence and why-line (runs[i] of
 // signals[i] explains hits[i]).
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
                                     const std::vector<std::unique_ptr<SignalRun>>& runs,
                                     const std::vector<const Signal*>& signals, SongLookup& songs,
-                                    const PlaylistRequest& request);
+                                    const PlaylistRequest& request, const Song* seed = nullptr);
 
 }  // namespace promptlist

@@ -31,16 +31,12 @@ std::vector<std::string> find_genres(const TrackFacts& facts, std::string_view p
   return found;
 }
 
-// The features a genre's sound is summed up by.
-constexpr Feature kSoundOfAGenre[] = {Feature::danceability, Feature::energy,       Feature::valence,
-                                      Feature::acousticness, Feature::instrumentalness, Feature::speechiness,
-                                      Feature::tempo,        Feature::loudness};
 
 // The members' typical sound: their mean, as wide as they spread, as a
 // learned goal (fitted against the whole catalog).
 FeatureTarget sound_of_members(const std::vector<Song>& tracks, const std::vector<std::uint32_t>& members) {
   FeatureTarget target;
-  for (Feature f : kSoundOfAGenre) {
+  for (Feature f : kSoundSummaryFeatures) {
     double sum = 0, sum2 = 0, n = 0;
     for (std::uint32_t i : members)
       if (auto v = tracks[i].features[f]) sum += *v, sum2 += *v * *v, ++n;
@@ -67,9 +63,10 @@ class GenreSignal : public TrackFactsSignal {
   std::string unavailable_reason() const override { return "the catalog files no track under a genre"; }
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
-    const auto genres = find_genres(*facts_, q.request.prompt);
+    const auto genres = q.seed ? genres_of(*q.seed) : find_genres(*facts_, q.request.prompt);
     if (genres.empty()) {
-      refusal = {"", "the prompt names no genre of the catalog; try \"hard rock\", \"neo soul\" or \"latin pop\""};
+      refusal = {"", q.seed ? "\"" + q.seed->title + "\" is filed under no genre"
+                            : "the prompt names no genre of the catalog; try \"hard rock\", \"neo soul\" or \"latin pop\""};
       return nullptr;
     }
     // Each member by how much it sounds like the genre, times how much of
@@ -86,7 +83,9 @@ class GenreSignal : public TrackFactsSignal {
     std::vector<double> score(tracks.size(), 0);
     const bool aligned = sound_ && sound_->tracks().size() == tracks.size();  // same tracks, same order
     // fit_all: one vectorised pass over every track is cheaper than a fit() per member.
-    const std::vector<float> fit = aligned ? sound_->fit_all(sound_of_members(sound_->tracks(), order)) : std::vector<float>{};
+    // "More like this": the seed's own sound, not its genres' typical one.
+    const FeatureTarget sound = q.seed ? sound_of_seed(*q.seed) : sound_of_members(sound_->tracks(), order);
+    const std::vector<float> fit = aligned ? sound_->fit_all(sound) : std::vector<float>{};
     for (std::uint32_t i : order) {
       const double sounds_like = aligned && !std::isnan(fit[i]) ? fit[i] : 1.0;
       const double known = tracks[i].popularity < 0 ? 0.5 : 0.5 + 0.5 * tracks[i].popularity / 100;
@@ -105,10 +104,16 @@ class GenreSignal : public TrackFactsSignal {
         if (std::find(filed.begin(), filed.end(), g) != filed.end()) named.push_back(g);
       return "filed under " + quoted_list(named);
     };
-    return std::make_unique<RankedListRun>(std::move(hits), why);
+    return std::make_unique<RankedListRun>(std::move(hits), why, /*named=*/q.seed == nullptr);
   }
 
  private:
+  // A seed track's genres ("more like this"): those its playlists file it under.
+  std::vector<std::string> genres_of(const Song& seed) const {
+    const TrackFact* fact = facts_->find(seed.key);
+    return fact ? fact->genres : std::vector<std::string>{};
+  }
+
   const SoundRanker* sound_;  // to rank a genre's tracks by how typical their sound is; may be null
 };
 

@@ -1,6 +1,7 @@
 #include "promptlist/lyrics_search.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "promptlist/error.h"
 #include "promptlist/name_table.h"
@@ -69,6 +70,28 @@ ChunkScores LyricsSearch::score(std::string_view prompt, LyricsScoring scoring) 
       case LyricsScoring::hybrid: out.combined[i] = out.semantic[i] + lexical_weight_ * out.lexical[i]; break;
     }
   }
+  return out;
+}
+
+std::optional<ChunkScores> LyricsSearch::score_like(std::int64_t song_key) const {
+  const std::size_t dim = index_.dim();
+  std::vector<float> mean(dim, 0.0f);
+  std::size_t chunks = 0;
+  for (std::size_t r = 0; r < index_.size(); ++r) {
+    if (index_.chunk_song(r) != song_key) continue;
+    const float* row = index_.row(r);
+    for (std::size_t k = 0; k < dim; ++k) mean[k] += row[k];
+    ++chunks;
+  }
+  if (chunks == 0) return std::nullopt;
+  double norm = 0;
+  for (float x : mean) norm += double(x) * x;
+  const float scale = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+  for (float& x : mean) x *= scale;
+  ChunkScores out;
+  out.semantic = index_.similarities(mean.data());
+  out.lexical.assign(out.semantic.size(), 0.0f);
+  out.combined = out.semantic;
   return out;
 }
 

@@ -36,12 +36,13 @@ std::vector<std::string> shared_words(const std::vector<std::string>& prompt_wor
 std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
 
 // 'verse 2 ("Over the hills") is close in meaning (cosine 0.61) and says "hills"'
-std::string explain_lyrics(const PlaylistEntry& e, LyricsScoring scoring) {
+// With a seed: 'verse 3 (...) is close in meaning to "The Last Longhorn" (cosine 0.69)'.
+std::string explain_lyrics(const PlaylistEntry& e, LyricsScoring scoring, const std::optional<PlaylistSeed>& seed) {
   std::string why = "verse " + std::to_string(e.verse + 1) + " (\"" + first_line(e.matched_text) + "\")";
   char buf[64];
   if (scoring != LyricsScoring::lexical) {
-    std::snprintf(buf, sizeof buf, " is close in meaning (cosine %.2f)", e.semantic);
-    why += buf;
+    std::snprintf(buf, sizeof buf, " (cosine %.2f)", e.semantic);
+    why += " is close in meaning" + (seed ? " to \"" + seed->title + "\"" : std::string()) + buf;
   }
   if (!e.shared_words.empty()) {
     why += scoring == LyricsScoring::lexical ? " says " : " and says ";
@@ -114,7 +115,7 @@ class LyricsRun : public SignalRun {
     e.line_end = chunk.line_end;
     e.matched_text = chunk.text;
     e.shared_words = shared_words(prompt_words_, chunk.text);
-    append_why(e, explain_lyrics(e, scoring_));
+    append_why(e, explain_lyrics(e, scoring_, playlist_.seed));
   }
 
  private:
@@ -158,6 +159,7 @@ class LyricsSignal : public Signal {
                  "the prompt asks for music without vocals, which lyrics cannot answer; search by sound"};
       return nullptr;
     }
+    if (q.seed) return start_like(q, *q.seed, refusal);
     ChunkScores scores = lyrics_->score(q.request.prompt, q.request.scoring);
     q.playlist.prompt_stats = scores.prompt;
     const bool no_meaning = q.request.scoring == LyricsScoring::lexical || scores.prompt.tokens == 0 ||
@@ -174,6 +176,18 @@ class LyricsSignal : public Signal {
   }
 
  private:
+  // "More like this": the verses nearest to the seed song's own meaning.
+  std::unique_ptr<SignalRun> start_like(const SignalQuery& q, const Song& seed, Refusal& refusal) const {
+    auto scores = lyrics_->score_like(seed.key);
+    if (!scores) {
+      refusal = {"\"" + seed.title + "\" has no lyrics", "\"" + seed.title + "\" has no lyrics to match"};
+      return nullptr;
+    }
+    PlaylistRequest semantic = q.request;
+    semantic.scoring = LyricsScoring::semantic;  // no prompt words: the why-line gives the cosine only
+    return std::make_unique<LyricsRun>(*lyrics_, std::move(*scores), semantic, q.playlist);
+  }
+
   const LyricsSearch* lyrics_;
 };
 

@@ -12,7 +12,9 @@ namespace promptlist {
 
 void validate(const PlaylistRequest& r) {
   if (auto bad = find_invalid_utf8(r.prompt)) throw Error("prompt is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
-  if (r.prompt.find_first_not_of(" \t\r\n") == std::string::npos) throw Error("prompt is empty");
+  if (auto bad = find_invalid_utf8(r.like)) throw Error("like is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
+  if (utf8_length(r.like) > kMaxSongIdChars) throw Error("like is longer than " + std::to_string(kMaxSongIdChars) + " characters");
+  if (r.like.empty() && r.prompt.find_first_not_of(" \t\r\n") == std::string::npos) throw Error("prompt is empty");
   if (utf8_length(r.prompt) > kMaxPromptChars)
     throw Error("prompt is longer than " + std::to_string(kMaxPromptChars) + " characters");
   if (r.n < 1 || r.n > kMaxPlaylistSize)
@@ -52,7 +54,8 @@ struct StartedSignals {
 // A signal the prompt gives nothing is dropped with a note (first among
 // the notes: it changes the whole list); when none is left, the first
 // refusal is the error.
-StartedSignals start_signals(const PlaylistSources& sources, const PlaylistRequest& request, Playlist& playlist) {
+StartedSignals start_signals(const PlaylistSources& sources, const PlaylistRequest& request, Playlist& playlist,
+                             const Song* seed) {
   StartedSignals started;
   started.all = make_signals(sources);
   std::vector<std::pair<const Signal*, Refusal>> refused;
@@ -65,7 +68,7 @@ StartedSignals start_signals(const PlaylistSources& sources, const PlaylistReque
       continue;
     }
     Refusal refusal;
-    if (auto run = signal->start({request, *sources.catalog, playlist}, refusal)) {
+    if (auto run = signal->start({request, *sources.catalog, playlist, seed}, refusal)) {
       started.runs.push_back(std::move(run));
       started.signals.push_back(signal.get());
     } else {
@@ -76,7 +79,8 @@ StartedSignals start_signals(const PlaylistSources& sources, const PlaylistReque
   if (started.runs.empty()) throw Unavailable("no signal can choose songs: " + missing);
   std::string chosen_by;
   for (std::size_t i = 0; i < started.signals.size(); ++i)
-    chosen_by += (i ? " and " : "") + std::string(started.signals[i]->chosen_by());
+    // A seed names no artist or genre: "by sound and genre", not "the genre named".
+    chosen_by += (i ? " and " : "") + std::string(seed ? started.signals[i]->name() : started.signals[i]->chosen_by());
   for (auto it = refused.rbegin(); it != refused.rend(); ++it)
     if (!it->second.note.empty())
       playlist.notes.insert(playlist.notes.begin(), it->second.note + ", so songs are chosen by " + chosen_by);
@@ -87,12 +91,15 @@ StartedSignals start_signals(const PlaylistSources& sources, const PlaylistReque
 // Every run's `pool` best songs, in the runs' order (first seen first: ties
 // stay deterministic), each with every run's hit on it: with several runs,
 // a song one run found is judged by the others.
-std::vector<FusedCandidate> gather(const StartedSignals& started, std::size_t pool, SongLookup& songs) {
+// The seed of a "like" request is never its own answer.
+std::vector<FusedCandidate> gather(const StartedSignals& started, std::size_t pool, SongLookup& songs,
+                                   std::optional<std::int64_t> seed) {
   const auto& runs = started.runs;
   std::vector<FusedCandidate> candidates;
   std::unordered_map<std::int64_t, std::size_t> index_of;
   for (std::size_t r = 0; r < runs.size(); ++r) {
     for (const SignalHit& hit : runs[r]->rank(pool)) {
+      if (hit.song_key == seed) continue;
       auto [it, inserted] = index_of.try_emplace(hit.song_key, candidates.size());
       if (inserted) candidates.push_back({hit.song_key, std::vector<std::optional<SignalHit>>(runs.size()), 0});
       candidates[it->second].hits[r] = hit;
@@ -112,6 +119,14 @@ bool all_exhausted(const StartedSignals& started) {
   return true;
 }
 
+// The song a "like" request names; NotFound when the catalog has none.
+std::optional<Song> find_seed(const Catalog& catalog, const std::string& like) {
+  if (like.empty()) return std::nullopt;
+  auto song = catalog.find(like);
+  if (!song) throw NotFound("no song with id '" + std::string(utf8_prefix(like, 200)) + "' to find songs like");
+  return song;
+}
+
 }  // namespace
 
 Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& request, const PlaylistOptions& options) {
@@ -119,10 +134,13 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
   if (!sources.catalog) throw Unavailable("no catalog to make a playlist from");
   Playlist playlist;
   playlist.request = request;
-  const StartedSignals started = start_signals(sources, request, playlist);
+  std::optional<Song> seed = find_seed(*sources.catalog, request.like);
+  if (seed) playlist.seed = PlaylistSeed{seed->key, seed->id, seed->title, seed->artist};
+  const StartedSignals started = start_signals(sources, request, playlist, seed ? &*seed : nullptr);
   SongLookup songs(*sources.catalog);
-  for (std::size_t pool = std::max(request.n * options.per_song_pool, options.min_pool);; pool *= 2) {
-    std::vector<FusedCandidate> candidates = gather(started, pool, songs);
+  const auto seed_key = seed ? std::optional<std::int64_t>(seed->key) : std::nullopt;
+  for (std::size_t pool = std::max(request.n * options.per_song_pool, options.min_pool) + (seed ? 1 : 0);; pool *= 2) {
+    std::vector<FusedCandidate> candidates = gather(started, pool, songs, seed_key);
     std::vector<double> best;
     std::vector<SignalWeight> weights;
     for (const auto& run : started.runs) {
@@ -131,7 +149,7 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
       else weights.push_back({1.0, run->evidence()});
     }
     fuse(candidates, best, options.fusion, weights);
-    playlist.entries = assemble(candidates, started.runs, started.signals, songs, request);
+    playlist.entries = assemble(candidates, started.runs, started.signals, songs, request, seed ? &*seed : nullptr);
     if (playlist.entries.size() >= request.n || all_exhausted(started)) break;
   }
   if (playlist.entries.size() < request.n)
@@ -186,6 +204,8 @@ nlohmann::json to_json(const Playlist& p) {
       {"prompt_tokens", p.prompt_stats.tokens},
       {"prompt_unknown_tokens", p.prompt_stats.unknown},
       {"notes", p.notes},
+      {"like", p.seed ? nlohmann::json{{"id", p.seed->id}, {"title", p.seed->title}, {"artist", p.seed->artist}}
+                      : nlohmann::json(nullptr)},
       {"songs", songs},
   };
 }

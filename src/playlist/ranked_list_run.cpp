@@ -4,8 +4,8 @@
 
 namespace promptlist {
 
-RankedListRun::RankedListRun(std::vector<SignalHit> hits, std::function<std::string(const SignalHit&)> why)
-    : why_(std::move(why)) {
+RankedListRun::RankedListRun(std::vector<SignalHit> hits, std::function<std::string(const SignalHit&)> why, bool named)
+    : why_(std::move(why)), named_(named) {
   for (auto& hit : hits) {
     if (!place_.try_emplace(hit.song_key, hits_.size()).second) continue;  // listed twice: keep the first
     hit.rank = hits_.size();

@@ -15,21 +15,23 @@ namespace promptlist {
 class RankedListRun : public SignalRun {
  public:
   // `hits`: distinct songs, best first (their rank is set here). `why`
-  // makes a hit's why-line.
-  RankedListRun(std::vector<SignalHit> hits, std::function<std::string(const SignalHit&)> why);
+  // makes a hit's why-line. `named`: whether the prompt named what the list
+  // answers (a genre a "more like this" seed is filed under was not named).
+  RankedListRun(std::vector<SignalHit> hits, std::function<std::string(const SignalHit&)> why, bool named = true);
 
   std::vector<SignalHit> rank(std::size_t pool) override;
   bool exhausted() const override { return exhausted_; }
   double best_score() const override;
   std::optional<SignalHit> judge(const Song& song) override;
   void explain(const SignalHit& hit, const Song& song, PlaylistEntry& entry) override;
-  bool answers_request() const override { return true; }
+  bool answers_request() const override { return named_; }
 
  private:
   std::vector<SignalHit> hits_;
   std::unordered_map<std::int64_t, std::size_t> place_;  // song key -> index in hits_
   std::function<std::string(const SignalHit&)> why_;
   bool exhausted_ = false;
+  bool named_ = true;
 };
 
 // A signal that answers a named request from what TrackFacts knows of the

@@ -20,6 +20,16 @@ std::string without_named_artist(const TrackFacts& facts, std::string_view promp
 std::unique_ptr<Signal> make_genre_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_era_signal(const PlaylistSources& sources);
 
+// The features a sound is summed up by: an artist's, a genre's, a seed
+// song's (the ones a listener hears; not key, mode or length).
+inline constexpr Feature kSoundSummaryFeatures[] = {Feature::danceability,     Feature::energy,      Feature::valence,
+                                                    Feature::acousticness,     Feature::instrumentalness,
+                                                    Feature::speechiness,      Feature::tempo,       Feature::loudness};
+
+// "More like this" on a track: its own sound (kSoundSummaryFeatures), as
+// goals stated "like <title>".
+FeatureTarget sound_of_seed(const Song& seed);
+
 // Appends one signal's why-line to an entry's ("...; sound fits 93%").
 void append_why(PlaylistEntry& entry, const std::string& why);
 

@@ -125,7 +125,15 @@ class SoundSignal : public Signal {
 
   std::unique_ptr<SignalRun> start(const SignalQuery& q, Refusal& refusal) const override {
     FeatureTarget& target = q.playlist.target;
-    if (predictor_) target = predictor_->predict(facts_ ? without_named_artist(*facts_, q.request.prompt) : q.request.prompt);
+    if (q.seed) {
+      if (q.seed->features.empty()) {
+        refusal = {"\"" + q.seed->title + "\" has no audio features", "\"" + q.seed->title + "\" has no audio features to match"};
+        return nullptr;
+      }
+      target = sound_of_seed(*q.seed);
+    } else if (predictor_) {
+      target = predictor_->predict(facts_ ? without_named_artist(*facts_, q.request.prompt) : q.request.prompt);
+    }
     apply_overrides(target, q.request.overrides);
     if (target.empty()) {
       refusal = {"the prompt names no sound",
@@ -146,6 +154,13 @@ class SoundSignal : public Signal {
 
 std::unique_ptr<Signal> make_sound_signal(const PlaylistSources& sources) {
   return std::make_unique<SoundSignal>(sources.sound, sources.predictor, sources.facts);
+}
+
+FeatureTarget sound_of_seed(const Song& seed) {
+  FeatureTarget target;
+  for (Feature f : kSoundSummaryFeatures)
+    if (auto v = seed.features[f]) target.set(f, FeatureGoal{*v, 1.0, TargetSource::stated, "like \"" + seed.title + "\""});
+  return target;
 }
 
 }  // namespace promptlist

@@ -33,6 +33,37 @@ std::string TrackFacts::normalise(std::string_view name) {
   return phrase(words, 0, words.size());
 }
 
+namespace {
+
+// Words that mark a bracketed part of a title as the version, not the song.
+bool names_a_version(std::string_view part) {
+  static const std::set<std::string> kVersionWords = {
+      "remaster", "remastered", "mix", "remix", "version", "live", "edit", "mono", "stereo", "demo",
+      "acoustic", "feat", "ft", "featuring", "with", "from", "radio", "single", "deluxe", "instrumental", "take"};
+  for (const auto& w : word_tokens(part))
+    if (kVersionWords.count(w)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string TrackFacts::song_title(std::string_view title) {
+  std::string_view song = title.substr(0, title.find(" - "));  // "Title - Remastered 2011"
+  std::string kept;
+  for (std::size_t i = 0; i < song.size();) {
+    const char open = song[i];
+    const char close = open == '(' ? ')' : open == '[' ? ']' : 0;
+    const std::size_t end = close ? song.find(close, i) : std::string_view::npos;
+    if (close && end != std::string_view::npos && names_a_version(song.substr(i + 1, end - i - 1))) {
+      i = end + 1;
+      continue;
+    }
+    kept += song[i++];
+  }
+  std::string normalised = normalise(kept);
+  return normalised.empty() ? normalise(title) : normalised;
+}
+
 const TrackFact* TrackFacts::find(std::int64_t song_key) const {
   auto it = by_key_.find(song_key);
   return it == by_key_.end() ? nullptr : &tracks_[it->second];

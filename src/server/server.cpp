@@ -85,7 +85,8 @@ struct Server::Impl {
     if (!j.is_object()) throw Error("request body must be a JSON object");
     PlaylistRequest r;
     try {
-      r.prompt = j.at("prompt").get<std::string>();
+      // A "like" request may leave the prompt out.
+      if (j.contains("prompt") || !j.contains("like")) r.prompt = j.at("prompt").get<std::string>();
       // JSON numbers may be 3.7 or true to nlohmann's get<long long>();
       // a count must be a whole number.
       const auto whole = [&](const char* key) {
@@ -108,6 +109,7 @@ struct Server::Impl {
         r.recordings_only = j["recordings_only"].get<bool>();
       }
       if (j.contains("by")) r.by = j["by"].get<std::string>();  // checked by validate()
+      if (j.contains("like") && !j["like"].is_null()) r.like = j["like"].get<std::string>();
       if (j.contains("scoring")) r.scoring = lyrics_scoring_from_string(j["scoring"].get<std::string>());
       if (j.contains("features")) {
         if (!j["features"].is_object()) throw Error("features must be an object of name: value");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "promptlist/error.h"
@@ -45,15 +46,40 @@ bool xmllint_valid(const std::string& xml) {
 
 }  // namespace
 
-TEST(Export, M3u8HasHeaderDurationsAndLocations) {
+TEST(Export, M3u8ListsRecordingsByTheirSpotifyUriAndLeavesTextsOutWithAComment) {
   const std::string m3u = export_playlist(sample(), ExportFormat::m3u8);
   EXPECT_EQ(m3u.rfind("#EXTM3U\n#PLAYLIST:calm & quiet", 0), 0u) << m3u;
-  EXPECT_NE(m3u.find("#EXTINF:197,Montgomery Gentry - Lucky Man\nhttps://open.spotify.com/track/4GiXBCUF7H6YfNQsnBRIzl\n"),
+  EXPECT_NE(m3u.find("#EXTINF:197,Montgomery Gentry - Lucky Man\nspotify:track:4GiXBCUF7H6YfNQsnBRIzl\n"), std::string::npos)
+      << m3u;
+  // The text has no recording: a comment line says so, and no entry points at it.
+  EXPECT_NE(m3u.find("# left out: \"Jesus, Joy of Man's Desiring\" by Martin Janus is a text with no recording\n"),
             std::string::npos)
       << m3u;
-  EXPECT_NE(m3u.find("#EXTINF:-1,Martin Janus - Jesus, Joy of Man's Desiring\npromptlist:song/openhymnal/jesujoyofmansdesiring\n"),
-            std::string::npos)
-      << m3u;
+  EXPECT_EQ(m3u.find("#EXTINF:-1"), std::string::npos) << m3u;
+  EXPECT_EQ(m3u.find("promptlist:song"), std::string::npos) << m3u;
+  // Every line that is not a comment is an entry a player opens.
+  std::istringstream lines(m3u);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] != '#') {
+      EXPECT_EQ(line.rfind("spotify:track:", 0), 0u) << line;
+    }
+}
+
+TEST(Export, APlaylistOfTextsOnlyHasNothingToExportForPlayersAndSaysWhy) {
+  Playlist texts = sample();
+  texts.entries.erase(texts.entries.begin());  // only the hymn is left
+  for (ExportFormat f : {ExportFormat::m3u8, ExportFormat::spotify}) {
+    try {
+      export_playlist(texts, f);
+      ADD_FAILURE() << to_string(f) << " exported a playlist with no recording";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::bad_input);
+      EXPECT_NE(std::string(e.what()).find("nothing to export"), std::string::npos) << e.what();
+    }
+  }
+  // JSON and XSPF describe the texts all the same.
+  EXPECT_NE(export_playlist(texts, ExportFormat::json).find("Jesus, Joy"), std::string::npos);
+  EXPECT_TRUE(xmllint_valid(export_playlist(texts, ExportFormat::xspf)));
 }
 
 TEST(Export, XspfIsValidAgainstTheSchemaAndEscapes) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "promptlist/error.h"
 #include "promptlist/track_facts.h"
 #include "test_support.h"
 #include "test_world.h"
@@ -39,10 +40,10 @@ bool found_by(const PlaylistEntry& e, const std::string& signal) {
 }  // namespace
 
 TEST(ArtistRequest, TheArtistsOwnTracksComeFirst) {
-  for (const std::string artist : {"Queen", "Taylor Swift", "The Beatles"}) {
+  for (const std::string& artist : {std::string("Queen"), std::string("Taylor Swift"), std::string("The Beatles")}) {
     const std::size_t own = tracks_by(artist);
     ASSERT_GE(own, 3u) << artist << " is in spotify_songs.csv";
-    for (const std::string prompt : {"songs like " + artist, "more by " + artist}) {
+    for (const std::string& prompt : {"songs like " + artist, "more by " + artist}) {
       const Playlist p = generate(prompt, 9);
       ASSERT_TRUE(p.uses("artist")) << prompt;
       for (std::size_t i = 0; i < std::min<std::size_t>(own, 9); ++i) {
@@ -116,7 +117,7 @@ TEST(EraRequest, TheTracksAreOfThatEra) {
   }
 }
 
-TEST(Recordings, NoPlaylistHoldsTheSameTitleAndArtistTwice) {
+TEST(Recordings, NoPlaylistHoldsTheSameSongTwiceInAnyRecording) {
   const char* prompts[] = {
       "running wild and free", "calm acoustic songs for studying", "songs like Queen", "90s throwbacks for a road trip",
       "I need energetic dance music for a party", "cowboys on the range", "a child falling asleep", "Christmas night",
@@ -130,7 +131,7 @@ TEST(Recordings, NoPlaylistHoldsTheSameTitleAndArtistTwice) {
     const Playlist p = generate(prompt, 20);
     std::set<std::string> seen;
     for (const auto& e : p.entries)
-      EXPECT_TRUE(seen.insert(TrackFacts::normalise(e.title) + "\n" + TrackFacts::normalise(e.artist)).second)
+      EXPECT_TRUE(seen.insert(TrackFacts::song_title(e.title) + "\n" + TrackFacts::normalise(e.artist)).second)
           << prompt << ": " << e.title << " - " << e.artist << " twice";
   }
 }
@@ -171,4 +172,122 @@ TEST(Recordings, TextsAreMarkedAndCanBeLeftOut) {
   const Playlist playable = world().engine->playlist(r);
   ASSERT_EQ(playable.entries.size(), 12u);
   for (const auto& e : playable.entries) EXPECT_FALSE(e.spotify_id.empty()) << e.title;
+}
+
+TEST(Recordings, ARecordingsTitleWithoutItsVersionIsTheSong) {
+  EXPECT_EQ(TrackFacts::song_title("Bohemian Rhapsody - Remastered 2011"), "bohemian rhapsody");
+  EXPECT_EQ(TrackFacts::song_title("Bohemian Rhapsody - 2011 Mix"), "bohemian rhapsody");
+  EXPECT_EQ(TrackFacts::song_title("Help! (Live) [Remastered]"), "help");
+  EXPECT_EQ(TrackFacts::song_title("Señorita (feat. Camila Cabello)"), TrackFacts::normalise("Señorita"));
+  // A bracket that is part of the song's name stays.
+  EXPECT_EQ(TrackFacts::song_title("(I Can't Get No) Satisfaction"), TrackFacts::normalise("I Can't Get No Satisfaction"));
+  EXPECT_EQ(TrackFacts::song_title("- Remastered"), "remastered");  // nothing left: the whole title
+}
+
+namespace {
+
+Playlist more_like(const std::string& id, const std::string& by = "both", std::size_t n = 12) {
+  PlaylistRequest r;
+  r.like = id;
+  r.by = by;
+  r.n = n;
+  return world().engine->playlist(r);
+}
+
+const TrackFact& track_named(const std::string& title, const std::string& artist) {
+  for (const auto& t : world().engine->sources().facts->tracks())
+    if (TrackFacts::song_title(t.title) == title && t.artist == artist) return t;
+  throw std::runtime_error(title + " by " + artist + " is not in spotify_songs.csv");
+}
+
+}  // namespace
+
+TEST(MoreLikeThis, ATrackGetsTracksOfItsGenresThatSoundLikeIt_NotItself) {
+  const TrackFact& seed = track_named("bohemian rhapsody", "Queen");
+  const auto song = world().catalog->find(seed.song_key);
+  ASSERT_TRUE(song);
+  const Playlist p = more_like(song->id);
+  ASSERT_EQ(p.entries.size(), 12u);
+  ASSERT_TRUE(p.seed);
+  EXPECT_EQ(p.seed->id, song->id);
+  // Chosen by what the seed has: its sound and its genres, never its (absent) lyrics.
+  EXPECT_TRUE(p.uses("sound"));
+  EXPECT_TRUE(p.uses("genre"));
+  EXPECT_FALSE(p.uses("lyrics"));
+  std::size_t same_genre = 0;
+  double fit = 0;
+  for (const auto& e : p.entries) {
+    EXPECT_NE(TrackFacts::song_title(e.title), "bohemian rhapsody") << "the seed, in another recording: " << e.title;
+    ASSERT_TRUE(e.sound) << e.title;
+    EXPECT_GE(e.sound->total, 0.7) << e.title << " does not sound like the seed: " << e.why;
+    fit += e.sound->total / 12;
+    const TrackFact* fact = world().engine->sources().facts->find(e.song_key);
+    ASSERT_TRUE(fact);
+    for (const auto& g : fact->genres)
+      if (std::find(seed.genres.begin(), seed.genres.end(), g) != seed.genres.end()) {
+        ++same_genre;
+        break;
+      }
+  }
+  EXPECT_GE(same_genre, 10u) << "of 12 share a genre with the seed";
+  EXPECT_GE(fit, 0.85) << "the mean fit to the seed's sound";
+  EXPECT_EQ(to_json(p)["like"]["id"], song->id);
+}
+
+TEST(MoreLikeThis, ATextGetsTheTextsClosestToItsOwnVerses_NotItself) {
+  const Playlist cowboys = generate("cowboys on the range", 3);
+  const auto seed = std::find_if(cowboys.entries.begin(), cowboys.entries.end(),
+                                 [](const PlaylistEntry& e) { return e.has_lyrics_match; });
+  ASSERT_NE(seed, cowboys.entries.end());
+  const Playlist p = more_like(seed->song_id, "both", 9);
+  ASSERT_EQ(p.entries.size(), 9u);
+  EXPECT_TRUE(p.uses("lyrics"));
+  EXPECT_FALSE(p.uses("sound")) << "a text has no sound to match";
+  ASSERT_FALSE(p.notes.empty());
+  EXPECT_NE(p.notes[0].find("has no audio features"), std::string::npos) << p.notes[0];
+  float previous = 2;
+  for (const auto& e : p.entries) {
+    EXPECT_NE(e.song_key, seed->song_key);
+    EXPECT_TRUE(e.has_lyrics_match) << e.title;
+    EXPECT_NE(e.why.find("close in meaning to \"" + seed->title + "\""), std::string::npos) << e.why;
+    EXPECT_LE(e.semantic, previous + 1e-6f);
+    previous = e.semantic;
+  }
+  // The seed's neighbours in meaning are about what it is about.
+  // They are the songs whose best verse is nearest to the seed's own
+  // meaning (the mean of its verses' vectors), counted out by hand here.
+  const VerseIndex& index = world().index();
+  std::vector<double> mean(index.dim(), 0.0);
+  for (std::size_t r = 0; r < index.size(); ++r)
+    if (index.chunk_song(r) == seed->song_key)
+      for (std::size_t k = 0; k < index.dim(); ++k) mean[k] += index.row(r)[k];
+  std::map<std::int64_t, double> best;  // song -> best chunk's cosine (up to the mean's length)
+  for (std::size_t r = 0; r < index.size(); ++r) {
+    if (index.chunk_song(r) == seed->song_key) continue;
+    double dot = 0;
+    for (std::size_t k = 0; k < index.dim(); ++k) dot += mean[k] * index.row(r)[k];
+    auto [it, fresh] = best.try_emplace(index.chunk_song(r), dot);
+    if (!fresh) it->second = std::max(it->second, dot);
+  }
+  std::vector<std::pair<double, std::int64_t>> nearest;
+  for (const auto& [song, cosine] : best) nearest.push_back({cosine, song});
+  std::sort(nearest.rbegin(), nearest.rend());
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_EQ(p.entries[i].song_key, nearest[i].second) << "#" << i << " " << p.entries[i].title;
+}
+
+TEST(MoreLikeThis, AnUnknownSongIsNotFoundAndTheSignalMustMatchTheSeed) {
+  try {
+    more_like("no-such-song");
+    ADD_FAILURE() << "an unknown seed made a playlist";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::not_found);
+  }
+  const TrackFact& seed = track_named("bohemian rhapsody", "Queen");
+  // By lyrics alone, a track without lyrics has nothing to go on: an error that says so.
+  try {
+    more_like(world().catalog->find(seed.song_key)->id, "lyrics");
+    ADD_FAILURE() << "lyrics found songs like a track without lyrics";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no lyrics"), std::string::npos) << e.what();
+  }
 }
