@@ -32,11 +32,48 @@ function currentRequest(prompt) {
   };
 }
 
-async function generate(request) {
+// The playlist a URL asks for (?q=...&n=...&by=..., or ?like=ID): links
+// and the back button bring a playlist back.
+function requestToUrl(request) {
+  const params = new URLSearchParams();
+  if (request.like) params.set("like", request.like);
+  else params.set("q", request.prompt);
+  params.set("n", String(request.n));
+  params.set("by", request.by);
+  if (request.recordings_only) params.set("recordings", "1");
+  return "?" + params.toString();
+}
+
+function requestFromUrl(search) {
+  const params = new URLSearchParams(search);
+  const prompt = params.get("q"), like = params.get("like");
+  if (!prompt && !like) return null;
+  const request = {
+    n: Math.max(1, Number(params.get("n")) || 9),
+    by: params.get("by") || "both",
+    max_per_artist: 0,
+    recordings_only: params.get("recordings") === "1",
+  };
+  if (like) request.like = like;
+  else request.prompt = prompt;
+  return request;
+}
+
+// Puts a request's values back in the form (after back/forward or a link).
+function showRequestInForm(request) {
+  if (request.prompt !== undefined) $("prompt").value = request.prompt;
+  $("count").value = request.n;
+  if ([...$("by").options].some((o) => o.value === request.by)) $("by").value = request.by;
+  $("recordings-only").checked = !!request.recordings_only;
+}
+
+// history: "push" for a new playlist, "none" when the URL already says it.
+async function generate(request, { history = "push" } = {}) {
   const mine = ++latestRequest;
   state.request = request;
   $("generate").disabled = true;
-  setStatus("Finding songs…");
+  $("results").classList.add("loading");
+  setStatus(request.like ? "Finding songs like this one…" : "Finding songs…");
   try {
     const playlist = await api("/api/playlist", {
       method: "POST",
@@ -45,24 +82,46 @@ async function generate(request) {
     });
     if (mine !== latestRequest) return;
     state.playlist = playlist;
+    if (history === "push") window.history.pushState(request, "", requestToUrl(request));
     renderPlaylist(playlist);
     renderFeatures(playlist.target);
     drawMap();
-    setStatus(`${playlist.songs.length} songs for “${playlist.prompt}”.`);
+    const what = playlist.like ? `songs like “${playlist.like.title}” by ${playlist.like.artist}` : `songs for “${playlist.prompt}”`;
+    setStatus(playlist.songs.length ? `${playlist.songs.length} ${what}.` : `No ${what} in this catalog.`);
+    revealOnPhone($("results"));
   } catch (e) {
     if (mine === latestRequest) setStatus(e.message, true);
   } finally {
-    if (mine === latestRequest) $("generate").disabled = false;
+    if (mine === latestRequest) {
+      $("generate").disabled = false;
+      $("results").classList.remove("loading");
+    }
   }
+}
+
+// At phone width the results and the song panel open below the fold:
+// bring them into view when they are not.
+function revealOnPhone(element) {
+  const box = element.getBoundingClientRect();
+  if (box.top < 0 || box.top > window.innerHeight * 0.8) element.scrollIntoView({ block: "start", behavior: "smooth" });
+}
+
+// Which signals chose the songs, from the answer (not from the menu).
+function usedSignals(p) {
+  return Object.entries(p.used || {}).filter(([, used]) => used).map(([name]) => name);
 }
 
 function renderPlaylist(p) {
   $("results").hidden = false;
+  $("results-title").textContent = p.like ? `2. More like “${p.like.title}”` : "2. Your playlist";
+  $("chosen-by").textContent = "Chosen by " + usedSignals(p).join(" and ");
   $("notes").textContent = (p.notes || []).join(" · ");
+  if (!p.songs.length) $("notes").textContent = "Nothing in the catalog fits this request. " + $("notes").textContent;
   const list = $("playlist");
   list.replaceChildren();
   for (const s of p.songs) {
     const li = document.createElement("li");
+    li.style.setProperty("--tile", tileColour(s));
     const row = document.createElement("div");
     row.className = "song-row";
     const open = document.createElement("button");
@@ -82,17 +141,21 @@ function renderPlaylist(p) {
       mark.title = "A public-domain text: there is no recording to play";
       artist.append(" ", mark);
     }
+    const listen = s.spotify_id ? spotifyControls(s) : null;
     const more = document.createElement("button");
     more.type = "button";
     more.className = "more";
     more.textContent = "More like this";
     more.setAttribute("aria-label", `More like ${s.title}`);
     more.addEventListener("click", () => moreLike(s));
-    row.append(open, artist, more);
+    row.append(open, artist);
+    if (listen) row.append(listen.buttons);
+    row.append(more);
     const why = document.createElement("p");
     why.className = "why";
     why.textContent = "Why: " + s.why;
     li.append(row, why);
+    if (listen) li.append(listen.player);
     list.append(li);
   }
   // The open song's lyrics stay only while it is in the playlist shown.
@@ -102,18 +165,62 @@ function renderPlaylist(p) {
   }
 }
 
-// A new playlist seeded by a song: its matched verse says what it is about;
-// a track chosen by sound brings its own features.
+// A song's colour, drawn from its sound (hue: sad blue to happy yellow by
+// valence; lightness: calm to energetic), or from its artist's name for a
+// text without features. No pictures from the network.
+function tileColour(s) {
+  const f = s.features || {};
+  if (typeof f.valence === "number" && typeof f.energy === "number")
+    return `hsl(${Math.round(230 - 180 * f.valence)} 70% ${Math.round(68 - 28 * f.energy)}%)`;
+  let hash = 0;
+  for (const c of s.artist || s.title) hash = (hash * 31 + c.codePointAt(0)) % 360;
+  return `hsl(${hash} 35% 60%)`;
+}
+
+// Spotify's embed player for a track, made only when asked for (an iframe
+// per track would load Spotify for every song), and a link to the track.
+function spotifyControls(s) {
+  const buttons = document.createElement("span");
+  buttons.className = "listen";
+  const play = document.createElement("button");
+  play.type = "button";
+  play.className = "play";
+  play.textContent = "▶ Play";
+  play.setAttribute("aria-label", `Play ${s.title} on Spotify`);
+  play.setAttribute("aria-expanded", "false");
+  const link = document.createElement("a");
+  link.className = "open-spotify";
+  link.href = "https://open.spotify.com/track/" + encodeURIComponent(s.spotify_id);
+  link.target = "_blank";
+  link.rel = "noopener";
+  link.textContent = "Open in Spotify";
+  buttons.append(play, link);
+  const player = document.createElement("div");
+  player.className = "player";
+  player.hidden = true;
+  play.addEventListener("click", () => {
+    if (!player.firstChild) {
+      const frame = document.createElement("iframe");
+      frame.title = `Spotify player: ${s.title}`;
+      frame.src = "https://open.spotify.com/embed/track/" + encodeURIComponent(s.spotify_id);
+      frame.width = "100%";
+      frame.height = "80";
+      frame.loading = "lazy";
+      frame.allow = "autoplay; clipboard-write; encrypted-media; fullscreen; picture-in-picture";
+      player.append(frame);
+    }
+    player.hidden = !player.hidden;
+    play.setAttribute("aria-expanded", String(!player.hidden));
+  });
+  return { buttons, player };
+}
+
+// A new playlist from the song itself (its verses' meaning, its sound): the
+// engine leaves the song out, and the "Choose by" menu shows what it used.
 function moreLike(s) {
-  const request = currentRequest(s.match ? s.match.text.slice(0, 900) : s.title);
-  if (!s.match && s.features) {
-    request.by = "sound";
-    request.features = {};
-    for (const name of ["danceability", "energy", "valence", "acousticness", "instrumentalness", "tempo"])
-      if (name in s.features) request.features[name] = s.features[name];
-  }
-  $("prompt").value = request.prompt;
-  generate(request);
+  const request = { ...currentRequest(""), like: s.id, by: "both" };
+  delete request.prompt;
+  generate(request, { like: s });
 }
 
 async function openSong(s) {
@@ -158,6 +265,7 @@ async function openSong(s) {
       dd.textContent = Number.isInteger(value) ? value : value.toFixed(3);
       dl.append(dt, dd);
     }
+    revealOnPhone($("song"));
     if (firstMark) firstMark.scrollIntoView({ block: "center", behavior: "smooth" });
     setStatus(`“${song.title}”${s.match ? ": the matched verse is highlighted." : "."}`);
   } catch (e) {
@@ -169,49 +277,80 @@ async function openSong(s) {
 // export formats come from the C++ tables, never from a copy here.
 const engine = { features: {} };
 
+// One slider per feature the request asked for; only a slider the
+// listener moves becomes "set by you" on regenerate, and any other feature
+// can be added from the menu.
 function renderFeatures(target) {
   const features = target && target.features ? target.features : {};
-  const names = Object.keys(features);
-  $("sound").hidden = names.length === 0;
+  $("sound").hidden = false;
   const box = $("features");
   box.replaceChildren();
-  for (const name of names) {
-    const f = features[name];
-    const spec = engine.features[name];
-    const [min, max, step] = spec ? [spec.min, spec.max, spec.step] : [0, 1, 0.01];
-    const row = document.createElement("div");
-    row.className = "feature";
-    const label = document.createElement("label");
-    label.htmlFor = "f-" + name;
-    const source = document.createElement("span");
-    source.className = "source";
-    source.textContent = f.source;
-    label.append(name + " ", source);
-    const slider = document.createElement("input");
-    slider.type = "range";
-    slider.id = "f-" + name;
-    slider.min = min;
-    slider.max = max;
-    slider.step = step;
-    slider.value = f.value;
-    slider.dataset.feature = name;
-    slider.title = f.evidence;
-    const value = document.createElement("output");
-    value.htmlFor = slider.id;
-    value.textContent = Number(f.value).toFixed(step < 1 ? 2 : 0);
-    slider.addEventListener("input", () => {
-      value.textContent = Number(slider.value).toFixed(step < 1 ? 2 : 0);
-      slider.dataset.changed = "1";
-    });
-    row.append(label, slider, value);
-    box.append(row);
-  }
+  for (const [name, f] of Object.entries(features)) box.append(featureSlider(name, f.value, f.source, f.evidence));
+  $("no-features").hidden = Object.keys(features).length > 0;
+  fillAddFeature();
+}
+
+function featureSlider(name, value, source, evidence) {
+  const spec = engine.features[name];
+  const [min, max, step] = spec ? [spec.min, spec.max, spec.step] : [0, 1, 0.01];
+  const row = document.createElement("div");
+  row.className = "feature";
+  const label = document.createElement("label");
+  label.htmlFor = "f-" + name;
+  const from = document.createElement("span");
+  from.className = "source";
+  from.textContent = source === "user" ? "set by you" : source;
+  label.append(name + " ", from);
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.id = "f-" + name;
+  slider.min = min;
+  slider.max = max;
+  slider.step = step;
+  slider.value = value;
+  slider.dataset.feature = name;
+  // The value as the engine gave it: the slider's own value is rounded to its step.
+  slider.dataset.value = String(value);
+  if (source === "user") slider.dataset.changed = "1";
+  slider.title = evidence || "";
+  const shown = document.createElement("output");
+  shown.htmlFor = slider.id;
+  const format = (v) => Number(v).toFixed(step < 1 ? 2 : 0);
+  shown.textContent = format(value);
+  slider.addEventListener("input", () => {
+    shown.textContent = format(slider.value);
+    slider.dataset.changed = "1";
+    slider.dataset.value = slider.value;
+  });
+  row.append(label, slider, shown);
+  return row;
+}
+
+function fillAddFeature() {
+  const select = $("add-feature");
+  select.replaceChildren(new Option("Add a feature…", ""));
+  const shown = new Set([...document.querySelectorAll("#features input[type=range]")].map((s) => s.dataset.feature));
+  for (const [name, spec] of Object.entries(engine.features))
+    if (!shown.has(name)) select.append(new Option(spec.help ? `${name}: ${spec.help}` : name, name));
+}
+
+function addFeature() {
+  const name = $("add-feature").value;
+  const spec = engine.features[name];
+  if (!spec) return;
+  const row = featureSlider(name, spec.typical ?? (spec.min + spec.max) / 2, "added", "added by you");
+  row.querySelector("input").dataset.changed = "1";
+  $("features").append(row);
+  $("no-features").hidden = true;
+  fillAddFeature();
+  row.querySelector("input").focus();
 }
 
 function regenerate() {
   if (!state.request) return;
   const request = { ...state.request, features: {} };
-  for (const s of document.querySelectorAll("#features input[type=range]")) request.features[s.dataset.feature] = Number(s.value);
+  for (const s of document.querySelectorAll("#features input[type=range]"))
+    if (s.dataset.changed) request.features[s.dataset.feature] = Number(s.dataset.value);
   if (request.by === "lyrics") request.by = "both";
   generate(request);
 }
@@ -334,6 +473,21 @@ for (const b of document.querySelectorAll(".example"))
     generate(currentRequest(b.textContent));
   });
 $("regenerate").addEventListener("click", regenerate);
+$("add-feature").addEventListener("change", addFeature);
+// Back and forward bring the playlist of that step back.
+window.addEventListener("popstate", (event) => {
+  const request = event.state || requestFromUrl(window.location.search);
+  if (!request) return;
+  showRequestInForm(request);
+  generate(request, { history: "none" });
+});
 $("copy-spotify").addEventListener("click", copySpotify);
-loadEngine();
+// A shared link (?q=... or ?like=...) opens on its playlist.
+loadEngine().then(() => {
+  const request = requestFromUrl(window.location.search);
+  if (!request) return;
+  window.history.replaceState(request, "", window.location.search);
+  showRequestInForm(request);
+  generate(request, { history: "none" });
+});
 loadMap();

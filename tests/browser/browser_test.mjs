@@ -88,17 +88,70 @@ await check("only songs with a recording, when asked", async () => {
   assert((await page.locator(".text-only").count()) === 0, "a text without a recording is listed");
   await page.uncheck("#recordings-only");
 });
-await check("moving a slider and regenerating uses the new value", async () => {
+await check("moving a slider and regenerating uses the new value; only that slider becomes \"set by you\"", async () => {
+  await page.fill("#prompt", "calm acoustic songs for studying");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “calm acoustic/.test(document.getElementById("status").textContent));
   const slider = page.locator("#f-energy");
   await slider.waitFor();
+  const others = await page.evaluate(() =>
+    [...document.querySelectorAll("#features input[type=range]")].filter((s) => s.id !== "f-energy")
+      .map((s) => ({ id: s.id, value: s.dataset.value, source: document.querySelector(`label[for=${s.id}] .source`).textContent })));
+  assert(others.length > 0, "the prompt predicted only energy");
   await slider.focus();
   for (let i = 0; i < 30; i++) await page.keyboard.press("ArrowRight");  // keyboard-usable
   const value = Number(await slider.inputValue());
-  await page.click("#regenerate");
+  const [sent] = await Promise.all([page.waitForRequest("**/api/playlist"), page.click("#regenerate")]);
   await page.waitForFunction(
-    () => document.querySelector("label[for=f-energy] .source")?.textContent === "user");
+    () => document.querySelector("label[for=f-energy] .source")?.textContent === "set by you");
+  assert(JSON.stringify(Object.keys(sent.postDataJSON().features)) === '["energy"]',
+         `sent ${JSON.stringify(sent.postDataJSON().features)}`);
   const after = Number(await page.locator("#f-energy").inputValue());
   assert(Math.abs(after - value) < 1e-6, `energy ${after} is not the slider's ${value}`);
+  for (const o of others) {
+    const now = await page.evaluate((id) => ({ value: document.getElementById(id)?.dataset.value,
+      source: document.querySelector(`label[for=${id}] .source`)?.textContent }), o.id);
+    assert(now.source === o.source && now.value === o.value, `${o.id} changed from ${JSON.stringify(o)} to ${JSON.stringify(now)}`);
+  }
+});
+
+await check("a prompt with no predicted sound can add any feature", async () => {
+  await page.selectOption("#by", "lyrics");
+  await page.fill("#prompt", "cowboys on the range");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “cowboys/.test(document.getElementById("status").textContent));
+  await page.locator("#no-features:not([hidden])").waitFor();
+  await page.selectOption("#add-feature", "tempo");
+  await page.locator("#f-tempo").waitFor();
+  const [sent] = await Promise.all([page.waitForRequest("**/api/playlist"), page.click("#regenerate")]);
+  assert("tempo" in sent.postDataJSON().features, `sent ${JSON.stringify(sent.postDataJSON())}`);
+  await page.waitForFunction(() => document.querySelector("label[for=f-tempo] .source")?.textContent === "set by you");
+  assert(/sound/.test(await page.textContent("#chosen-by")), "the added feature did not bring in the sound signal");
+  await page.selectOption("#by", "both");
+});
+
+await check("a track gets Spotify's embed player on demand and an Open in Spotify link", async () => {
+  // No machine here reaches Spotify: the embed answers with a stand-in page.
+  await page.route("https://open.spotify.com/**", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<p>spotify embed</p>" }));
+  await page.fill("#prompt", "calm acoustic songs for studying");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “calm acoustic/.test(document.getElementById("status").textContent));
+  const row = page.locator("#playlist li:has(.play)").first();
+  await row.waitFor();
+  const id = await page.evaluate(() => {
+    const p = [...document.querySelectorAll("#playlist li")].find((li) => li.querySelector(".play"));
+    return p.querySelector(".open-spotify").href.split("/").pop();
+  });
+  assert(/^[A-Za-z0-9]{22}$/.test(id), `link to track ${id}`);
+  assert((await page.locator("#playlist iframe").count()) === 0, "players were made before anyone asked");
+  await row.locator(".play").click();
+  const src = await row.locator(".player iframe").getAttribute("src");
+  assert(src === `https://open.spotify.com/embed/track/${id}`, `player src ${src}`);
+  assert((await row.locator(".play").getAttribute("aria-expanded")) === "true", "the play button does not say it is open");
+  // Texts have nothing to play.
+  assert((await page.locator("#playlist li:has(.text-only) .play").count()) === 0, "a text has a player");
+  await page.unroute("https://open.spotify.com/**");
 });
 
 await check("export downloads XSPF, M3U8, JSON and the Spotify URIs", async () => {
@@ -108,6 +161,14 @@ await check("export downloads XSPF, M3U8, JSON and the Spotify URIs", async () =
     const file = path.join(artifacts, `playlist.${format === "spotify" ? "txt" : format}`);
     await download.saveAs(file);
     assert(fs.readFileSync(file, "utf8").includes(needle), `${format} export lacks ${needle}`);
+  }
+  // A player opens every entry: #EXTINF with a duration, then the Spotify URI; texts are comments.
+  const lines = fs.readFileSync(path.join(artifacts, "playlist.m3u8"), "utf8").trim().split("\n").slice(2);
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].startsWith("# left out:")) continue;
+    assert(/^#EXTINF:\d+,.+ - .+$/.test(lines[i]) && /^spotify:track:[A-Za-z0-9]{22}$/.test(lines[i + 1]),
+           `m3u8 entry: ${lines[i]} / ${lines[i + 1]}`);
+    i++;
   }
 });
 
@@ -139,19 +200,70 @@ await check("a slow answer to an older request does not replace a newer playlist
   assert(/Christmas night/.test(status), `the older answer won: ${status}`);
 });
 
-await check("more like this starts a new playlist from a song", async () => {
-  const before = await page.inputValue("#prompt");
-  await page.locator("#playlist li .more").first().click();
-  await page.waitForFunction((old) => document.getElementById("prompt").value !== old, before);
-  await page.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
-  // The lyrics panel shows a song of this playlist (marked as open), or none.
-  const panel = await page.evaluate(() => ({
-    hidden: document.getElementById("song").hidden,
-    shown: document.getElementById("song-name").textContent,
-    pressed: [...document.querySelectorAll(".open-song[aria-pressed=true]")].map((b) => b.textContent),
-  }));
-  assert(panel.hidden || (panel.pressed.length === 1 && panel.pressed[0] === panel.shown),
-         `lyrics of "${panel.shown}" shown beside a playlist that marks ${JSON.stringify(panel.pressed)}`);
+await check("more like this on a text: songs by its verses, the seed left out, the mode shown", async () => {
+  await page.selectOption("#by", "both");
+  await page.fill("#prompt", "cowboys on the range");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “cowboys/.test(document.getElementById("status").textContent));
+  const seed = page.locator("#playlist li:has(.text-only)").first();
+  const title = await seed.locator(".open-song").textContent();
+  const [sent] = await Promise.all([page.waitForRequest("**/api/playlist"), seed.locator(".more").click()]);
+  assert(sent.postDataJSON().like && !("prompt" in sent.postDataJSON()), `sent ${sent.postData()}`);
+  await page.waitForFunction((t) => document.getElementById("status").textContent.includes(`songs like “${t}”`), title);
+  assert((await page.inputValue("#prompt")) === "cowboys on the range", "the verse was pasted into the prompt box");
+  const titles = await page.locator("#playlist .open-song").allTextContents();
+  assert(!titles.includes(title), `the seed "${title}" is in its own playlist`);
+  assert((await page.textContent("#chosen-by")) === "Chosen by lyrics", await page.textContent("#chosen-by"));
+  assert((await page.textContent("#results-title")).includes(title), "the heading does not name the seed");
+  assert(new URL(page.url()).searchParams.get("like"), `the URL does not say like: ${page.url()}`);
+});
+
+await check("more like this on a track: chosen by its sound, not its lyrics", async () => {
+  await page.fill("#prompt", "calm acoustic songs for studying");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “calm acoustic/.test(document.getElementById("status").textContent));
+  const seed = page.locator("#playlist li:has(.play)").first();
+  const title = await seed.locator(".open-song").textContent();
+  await seed.locator(".more").click();
+  await page.waitForFunction((t) => document.getElementById("status").textContent.includes(`songs like “${t}”`), title);
+  const chosen = await page.textContent("#chosen-by");
+  assert(/sound/.test(chosen) && !/lyrics/.test(chosen), chosen);
+  assert(!(await page.locator("#playlist .open-song").allTextContents()).includes(title), "the seed is listed");
+});
+
+await check("back and forward bring playlists back, and a shared link restores one", async () => {
+  await page.fill("#prompt", "Christmas night");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “Christmas night”/.test(document.getElementById("status").textContent));
+  await page.fill("#prompt", "a child falling asleep");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “a child falling asleep”/.test(document.getElementById("status").textContent));
+  await page.goBack();
+  await page.waitForFunction(() => /songs for “Christmas night”/.test(document.getElementById("status").textContent));
+  assert((await page.inputValue("#prompt")) === "Christmas night", "the form does not show the earlier prompt");
+  await page.goForward();
+  await page.waitForFunction(() => /songs for “a child falling asleep”/.test(document.getElementById("status").textContent));
+  const shared = await context.newPage();
+  await shared.goto(base + "?q=" + encodeURIComponent("running wild and free") + "&n=5&by=both");
+  await shared.waitForFunction(() => /5 songs for “running wild and free”/.test(document.getElementById("status").textContent));
+  assert((await shared.locator("#playlist li").count()) === 5, "the link's n was not kept");
+  assert((await shared.inputValue("#prompt")) === "running wild and free", "the link's prompt is not in the box");
+  await shared.close();
+});
+
+await check("an unknown song is a JSON 404, an export with nothing to export says why, the page has a favicon", async () => {
+  const answers = await page.evaluate(async () => {
+    const song = await fetch("/api/song?id=nope");
+    const empty = await fetch("/api/export?format=spotify", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt: "cowboys on the range", by: "lyrics", n: 3 }) });
+    const icon = await fetch(document.querySelector("link[rel=icon]").href);
+    return { song: [song.status, await song.json()], empty: [empty.status, await empty.json()],
+             icon: [icon.status, icon.headers.get("Content-Type")] };
+  });
+  assert(answers.song[0] === 404 && /no song with id 'nope'/.test(answers.song[1].error), JSON.stringify(answers.song));
+  assert(answers.empty[0] >= 400 && answers.empty[0] < 500 && /nothing to export/.test(answers.empty[1].error),
+         JSON.stringify(answers.empty));
+  assert(answers.icon[0] === 200 && /svg/.test(answers.icon[1]), JSON.stringify(answers.icon));
 });
 
 await check("an impossible request shows an error", async () => {
@@ -172,6 +284,37 @@ await check("phone width: no sideways scrolling", async () => {
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   await page.screenshot({ path: path.join(artifacts, "phone.png"), fullPage: true });
   assert(wide <= 390, `page is ${wide}px wide`);
+});
+
+await check("phone width: the playlist and the song panel scroll into view", async () => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.fill("#prompt", "a child falling asleep");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “a child/.test(document.getElementById("status").textContent));
+  const inView = (id) => page.evaluate((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return r.top < window.innerHeight && r.bottom > 0;
+  }, id);
+  await page.waitForFunction(() => { const r = document.getElementById("results").getBoundingClientRect();
+                                     return r.top >= -2 && r.top < window.innerHeight / 2; });
+  await page.locator("#playlist .open-song").first().click();
+  await page.locator("#song:not([hidden])").waitFor();
+  await page.waitForTimeout(800);  // smooth scrolling
+  assert(await inView("song"), "the song panel opened out of view");
+  assert((await page.locator(".open-song[aria-pressed=true]").count()) === 1, "the tapped song is not marked");
+  await page.screenshot({ path: path.join(artifacts, "phone-song.png") });
+});
+
+await check("dark mode follows the system", async () => {
+  const dark = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" });
+  const d = await dark.newPage();
+  await d.goto(base + "?q=" + encodeURIComponent("calm acoustic songs for studying") + "&n=9&by=both");
+  await d.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+  const bg = await d.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = bg.match(/\d+/g).map(Number);
+  assert(r + g + b < 150, `the dark page's background is ${bg}`);
+  await d.screenshot({ path: path.join(artifacts, "dark.png"), fullPage: true });
+  await dark.close();
 });
 
 await check("a catalog without audio features offers only lyrics", async () => {
