@@ -482,12 +482,18 @@ window.addEventListener("popstate", (event) => {
   generate(request, { history: "none" });
 });
 $("copy-spotify").addEventListener("click", copySpotify);
-// A shared link (?q=... or ?like=...) opens on its playlist.
-loadEngine().then(() => {
-  const request = requestFromUrl(window.location.search);
-  if (!request) return;
-  window.history.replaceState(request, "", window.location.search);
-  showRequestInForm(request);
-  generate(request, { history: "none" });
+$("save-spotify").addEventListener("click", () => saveToSpotify(state.request, setStatus));
+restoreSpotifyClientId();
+// A shared link (?q=... or ?like=...) opens on its playlist; so does the
+// way back from Spotify's login, after the save.
+loadEngine().then(async () => {
+  const saved = await finishSpotifySave(api, setStatus);
+  const request = saved ? saved.request : requestFromUrl(window.location.search);
+  if (request) {
+    window.history.replaceState(request, "", requestToUrl(request));
+    showRequestInForm(request);
+    await generate(request, { history: "none" });
+  }
+  if (saved) setStatus(saved.message, saved.error);
 });
 loadMap();

@@ -3,7 +3,8 @@
 //   GET  /api/health                 status, version, what the catalog has
 //   POST /api/playlist               {"prompt", "n", "by", "scoring",
 //                                     "max_per_artist", "recordings_only",
-//                                     "features": {...}}
+//                                     "features": {...}, "like": ID}
+//                                    ("like" alone: songs like that song)
 //                                    -> the playlist (as generate --json)
 //                                       plus its place on the map
 //   GET  /api/song?id=ID             lyrics, lines, features of one song
@@ -12,7 +13,8 @@
 //   GET  /api/features?prompt=TEXT   the predicted target features
 //   GET  /api/map                    the catalog's 2-D map (songs with lyrics)
 //   POST /api/export?format=F        the playlist request's export
-//                                    (m3u8, xspf, json, spotify)
+//                                    (m3u8, xspf, json, spotify; 400 when
+//                                    M3U8/spotify has no recording to list)
 //   GET  /...                        files of the web folder, nothing else
 //
 // Every error is a 4xx/5xx with {"error": "...", "kind": "bad input"} (its

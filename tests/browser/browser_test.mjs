@@ -5,6 +5,7 @@
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
+import { startFakeSpotify, routeSpotifyTo } from "./fake_spotify.mjs";
 
 const [base, artifacts] = process.argv.slice(2);
 fs.mkdirSync(artifacts, { recursive: true });
@@ -264,6 +265,44 @@ await check("an unknown song is a JSON 404, an export with nothing to export say
   assert(answers.empty[0] >= 400 && answers.empty[0] < 500 && /nothing to export/.test(answers.empty[1].error),
          JSON.stringify(answers.empty));
   assert(answers.icon[0] === 200 && /svg/.test(answers.icon[1]), JSON.stringify(answers.icon));
+});
+
+await check("save to Spotify: PKCE login, then the playlist is created and filled in the listener's account", async () => {
+  const fake = await startFakeSpotify();
+  const spotifyContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await routeSpotifyTo(spotifyContext, fake);
+  const sp = await spotifyContext.newPage();
+  sp.setDefaultTimeout(20000);
+  try {
+    await sp.goto(base + "?q=" + encodeURIComponent("calm acoustic songs for studying") + "&n=9&by=both");
+    await sp.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+    const uris = await sp.evaluate(() => [...document.querySelectorAll("#playlist .open-spotify")]
+      .map((a) => "spotify:track:" + a.href.split("/").pop()));
+    assert(uris.length > 0, "no track to save");
+    await sp.click("#save-spotify");  // no client id yet
+    await sp.locator("#status.error").waitFor();
+    assert(/client id/.test(await sp.textContent("#status")), await sp.textContent("#status"));
+    await sp.fill("#spotify-client-id", "0123456789abcdef0123456789abcdef");
+    await sp.click("#save-spotify");
+    await sp.waitForFunction(() => /^Saved \d+ tracks to your Spotify/.test(document.getElementById("status").textContent));
+    assert(fake.seen.errors.length === 0, `the fake refused: ${fake.seen.errors.join("; ")}`);
+    assert(/playlist-modify-private/.test(fake.seen.authorize.scope), `scope ${fake.seen.authorize.scope}`);
+    assert(fake.seen.created.name === "calm acoustic songs for studying" && fake.seen.created.public === false,
+           JSON.stringify(fake.seen.created));
+    assert(JSON.stringify(fake.seen.added) === JSON.stringify(uris), `added ${fake.seen.added.join(" ")} not ${uris.join(" ")}`);
+    assert((await sp.getAttribute("#spotify-saved", "href")).endsWith("/playlist/fakeplaylist0000000001"), "no link to the saved playlist");
+    assert((await sp.locator("#playlist li").count()) === 9, "the playlist is not shown again after the login");
+    assert(!new URL(sp.url()).searchParams.has("code"), `the single-use code stays in the URL: ${sp.url()}`);
+    // A login the listener refuses: said, nothing saved.
+    fake.seen.added = [];
+    await sp.goto(base + "?error=access_denied&state=nothing-started-here");
+    await sp.locator("#status.error").waitFor();
+    assert(/does not belong to a save started here/.test(await sp.textContent("#status")), await sp.textContent("#status"));
+    assert(fake.seen.added.length === 0, "tracks were added after a refused login");
+  } finally {
+    await spotifyContext.close();
+    await fake.close();
+  }
 });
 
 await check("an impossible request shows an error", async () => {
