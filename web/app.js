@@ -401,31 +401,123 @@ async function loadMap() {
   }
 }
 
+// The map's view: zoom (wheel, buttons) and pan (drag) over the points'
+// [-1.2, 1.2] square; hover names the song under the pointer, a click opens it.
+const mapView = { zoom: 1, cx: 0, cy: 0, hover: null, drag: null };
+const mapColours = { song: "#9aa3b5", playlist: "#1f6feb", prompt: "#e8590c" };
+
+function mapTransform() {
+  const canvas = $("map"), pad = 16;
+  const size = Math.min(canvas.width, canvas.height) - 2 * pad;
+  const k = (size / 2.4) * mapView.zoom;
+  return {
+    px: (x) => canvas.width / 2 + (x - mapView.cx) * k,
+    py: (y) => canvas.height / 2 - (y - mapView.cy) * k,
+    k,
+  };
+}
+
 function drawMap() {
   const canvas = $("map");
   if (!state.map || !canvas) return;
   const ctx = canvas.getContext("2d");
-  const w = canvas.width, h = canvas.height, pad = 16;
-  const px = (x) => pad + ((x + 1.2) / 2.4) * (w - 2 * pad);
-  const py = (y) => h - pad - ((y + 1.2) / 2.4) * (h - 2 * pad);
-  ctx.clearRect(0, 0, w, h);
-  ctx.fillStyle = "#c3c9d6";
+  const { px, py } = mapTransform();
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = mapColours.song;
   for (const s of state.map.songs) ctx.fillRect(px(s.x) - 1.5, py(s.y) - 1.5, 3, 3);
   const placed = state.playlist && state.playlist.map ? state.playlist.map : null;
-  if (!placed) return;
-  ctx.fillStyle = "#1f6feb";
-  for (const s of placed.songs) {
+  if (placed) {
+    ctx.fillStyle = mapColours.playlist;
+    for (const s of placed.songs) {
+      ctx.beginPath();
+      ctx.arc(px(s.x), py(s.y), 5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    if (placed.prompt) {
+      ctx.fillStyle = mapColours.prompt;
+      ctx.font = "20px system-ui";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText("★", px(placed.prompt.x), py(placed.prompt.y));
+    }
+  }
+  if (mapView.hover) {
+    const h = mapView.hover;
+    ctx.strokeStyle = mapColours.prompt;
+    ctx.lineWidth = 2;
     ctx.beginPath();
-    ctx.arc(px(s.x), py(s.y), 5, 0, 2 * Math.PI);
-    ctx.fill();
+    ctx.arc(px(h.x), py(h.y), 7, 0, 2 * Math.PI);
+    ctx.stroke();
   }
-  if (placed.prompt) {
-    ctx.fillStyle = "#e8590c";
-    ctx.font = "20px system-ui";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "middle";
-    ctx.fillText("★", px(placed.prompt.x), py(placed.prompt.y));
+}
+
+// The song nearest the pointer, within 8 canvas pixels.
+function songAt(event) {
+  const canvas = $("map"), box = canvas.getBoundingClientRect();
+  const x = ((event.clientX - box.left) * canvas.width) / box.width, y = ((event.clientY - box.top) * canvas.height) / box.height;
+  const { px, py } = mapTransform();
+  let best = null, bestDistance = 64;
+  for (const s of state.map ? state.map.songs : []) {
+    const d = (px(s.x) - x) ** 2 + (py(s.y) - y) ** 2;
+    if (d < bestDistance) (best = s), (bestDistance = d);
   }
+  return best;
+}
+
+function showMapLabel(song, event) {
+  const label = $("map-label");
+  label.hidden = !song;
+  if (!song) return;
+  label.textContent = `${song.title} · ${song.artist}`;
+  const box = $("map").getBoundingClientRect();
+  label.style.left = `${event.clientX - box.left + 12}px`;
+  label.style.top = `${event.clientY - box.top + 12}px`;
+}
+
+function zoomMap(factor) {
+  mapView.zoom = Math.min(40, Math.max(1, mapView.zoom * factor));
+  if (mapView.zoom === 1) mapView.cx = mapView.cy = 0;
+  drawMap();
+}
+
+function wireMap() {
+  const canvas = $("map");
+  canvas.addEventListener("mousemove", (event) => {
+    if (mapView.drag) {
+      const { k } = mapTransform(), scale = canvas.width / canvas.getBoundingClientRect().width;
+      mapView.cx = mapView.drag.cx - ((event.clientX - mapView.drag.x) * scale) / k;
+      mapView.cy = mapView.drag.cy + ((event.clientY - mapView.drag.y) * scale) / k;
+      mapView.drag.moved = true;
+    } else {
+      mapView.hover = songAt(event);
+      showMapLabel(mapView.hover, event);
+    }
+    drawMap();
+  });
+  canvas.addEventListener("mouseleave", () => {
+    mapView.hover = mapView.drag = null;
+    showMapLabel(null);
+    drawMap();
+  });
+  canvas.addEventListener("mousedown", (event) => {
+    mapView.drag = { x: event.clientX, y: event.clientY, cx: mapView.cx, cy: mapView.cy, moved: false };
+  });
+  canvas.addEventListener("mouseup", (event) => {
+    const clicked = mapView.drag && !mapView.drag.moved ? songAt(event) : null;
+    mapView.drag = null;
+    if (clicked) openSong({ id: clicked.id, title: clicked.title, match: null });
+  });
+  canvas.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    zoomMap(event.deltaY < 0 ? 1.25 : 0.8);
+  }, { passive: false });
+  $("map-zoom-in").addEventListener("click", () => zoomMap(1.5));
+  $("map-zoom-out").addEventListener("click", () => zoomMap(1 / 1.5));
+  $("map-reset").addEventListener("click", () => {
+    mapView.zoom = 1;
+    mapView.cx = mapView.cy = 0;
+    drawMap();
+  });
 }
 
 async function exportAs(format) {
@@ -496,4 +588,5 @@ loadEngine().then(async () => {
   }
   if (saved) setStatus(saved.message, saved.error);
 });
+wireMap();
 loadMap();

@@ -125,7 +125,7 @@ struct Server::Impl {
         }
       }
     } catch (const json::exception&) {
-      throw Error("request fields have the wrong type (prompt: string, n: integer, features: numbers)");
+      throw Error("request fields have the wrong type (prompt: string, n: integer, features: numbers, like: a song id)");
     }
     validate(r);
     return r;

@@ -305,6 +305,44 @@ await check("save to Spotify: PKCE login, then the playlist is created and fille
   }
 });
 
+await check("the map: legend, a hover label, click to open, zoom and pan", async () => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.selectOption("#by", "both");
+  await page.fill("#prompt", "Christmas night");
+  await page.press("#prompt", "Enter");
+  await page.waitForFunction(() => /songs for “Christmas night”/.test(document.getElementById("status").textContent));
+  assert((await page.locator(".legend li").count()) === 3, "no legend");
+  await page.locator("#map").scrollIntoViewIfNeeded();
+  // Where the first playlist song is drawn, in page pixels.
+  const where = () => page.evaluate(() => {
+    const canvas = document.getElementById("map"), box = canvas.getBoundingClientRect();
+    const placed = state.playlist.map.songs[0], song = state.map.songs.find((s) => s.id === placed.id);
+    const { px, py } = mapTransform();
+    return { x: box.left + (px(song.x) * box.width) / canvas.width, y: box.top + (py(song.y) * box.height) / canvas.height,
+             title: song.title };
+  });
+  const before = await where();
+  await page.mouse.move(before.x, before.y);
+  await page.locator("#map-label:not([hidden])").waitFor();
+  const label = await page.textContent("#map-label");
+  assert(label.length > 3, `hover label: ${label}`);
+  await page.click("#map-zoom-in");
+  const zoomed = await where();
+  assert(Math.hypot(zoomed.x - before.x, zoomed.y - before.y) > 1, "zooming in did not move the dots");
+  await page.mouse.move(zoomed.x + 40, zoomed.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(zoomed.x + 80, zoomed.y + 60, { steps: 4 });
+  await page.mouse.up();
+  const panned = await where();
+  assert(Math.abs(panned.x - zoomed.x - 40) < 3 && Math.abs(panned.y - zoomed.y - 20) < 3,
+         `dragging 40,20 moved the dot by ${panned.x - zoomed.x},${panned.y - zoomed.y}`);
+  await page.mouse.move(panned.x, panned.y);
+  const hovered = await page.textContent("#map-label");
+  await page.mouse.click(panned.x, panned.y);
+  await page.waitForFunction((t) => document.getElementById("song-name").textContent === t, hovered.split(" · ")[0]);
+  await page.click("#map-reset");
+});
+
 await check("an impossible request shows an error", async () => {
   await page.selectOption("#by", "lyrics");
   await page.fill("#prompt", "zzqxv qqxvz");
