@@ -282,7 +282,8 @@ const engine = { features: {} };
 // can be added from the menu.
 function renderFeatures(target) {
   const features = target && target.features ? target.features : {};
-  $("sound").hidden = false;
+  // Without tracks that have audio features there is no sound to set.
+  $("sound").hidden = !engine.soundAvailable;
   const box = $("features");
   box.replaceChildren();
   for (const [name, f] of Object.entries(features)) box.append(featureSlider(name, f.value, f.source, f.evidence));
@@ -361,6 +362,7 @@ function fillSignals(description) {
   const select = $("by");
   select.replaceChildren();
   const available = description.signals.filter((s) => s.available).map((s) => s.name);
+  engine.soundAvailable = available.includes("sound");
   if (available.length > 1) select.append(new Option(available.join(" and "), description.all_signals));
   for (const name of available) select.append(new Option(name, name));
   if (!select.options.length) setStatus("This catalog has neither a lyrics index nor audio features.", true);

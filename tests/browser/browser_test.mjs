@@ -406,6 +406,10 @@ await check("a catalog without audio features offers only lyrics", async () => {
   await lyricsOnly.waitForFunction(() => document.getElementById("by").options.length === 1);
   const options = await lyricsOnly.evaluate(() => [...document.getElementById("by").options].map((o) => o.value));
   assert(JSON.stringify(options) === '["lyrics"]', `signals offered: ${options}`);
+  await lyricsOnly.fill("#prompt", "cowboys on the range");
+  await lyricsOnly.press("#prompt", "Enter");
+  await lyricsOnly.waitForFunction(() => /songs for/.test(document.getElementById("status").textContent));
+  assert(await lyricsOnly.locator("#sound").isHidden(), "sliders are offered for a catalog without audio features");
   await lyricsOnly.close();
 });
 
