@@ -31,7 +31,6 @@ std::vector<std::string> find_genres(const TrackFacts& facts, std::string_view p
   return found;
 }
 
-
 // The members' typical sound: their mean, as wide as they spread, as a
 // learned goal (fitted against the whole catalog).
 FeatureTarget sound_of_members(const std::vector<Song>& tracks, const std::vector<std::uint32_t>& members) {
@@ -84,8 +83,8 @@ class GenreSignal : public TrackFactsSignal {
     const bool aligned = sound_ && sound_->tracks().size() == tracks.size();  // same tracks, same order
     // fit_all: one vectorised pass over every track is cheaper than a fit() per member.
     // "More like this": the seed's own sound, not its genres' typical one.
-    const FeatureTarget sound = q.seed ? sound_of_seed(*q.seed) : sound_of_members(sound_->tracks(), order);
-    const std::vector<float> fit = aligned ? sound_->fit_all(sound) : std::vector<float>{};
+    std::vector<float> fit;
+    if (aligned) fit = sound_->fit_all(q.seed ? sound_of_seed(*q.seed) : sound_of_members(sound_->tracks(), order));
     for (std::uint32_t i : order) {
       const double sounds_like = aligned && !std::isnan(fit[i]) ? fit[i] : 1.0;
       const double known = tracks[i].popularity < 0 ? 0.5 : 0.5 + 0.5 * tracks[i].popularity / 100;
