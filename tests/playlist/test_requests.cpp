@@ -291,3 +291,16 @@ TEST(MoreLikeThis, AnUnknownSongIsNotFoundAndTheSignalMustMatchTheSeed) {
     EXPECT_NE(std::string(e.what()).find("has no lyrics"), std::string::npos) << e.what();
   }
 }
+
+TEST(GenreRequest, WorksWithoutASoundRanker) {
+  // A catalog opened for the genre alone has facts but no SoundRanker: the
+  // members keep the order of their share and popularity.
+  PlaylistSources sources = world().engine->sources();
+  sources.sound = nullptr;
+  PlaylistRequest r;
+  r.prompt = "hard rock";
+  r.by = "genre";
+  const Playlist p = make_playlist(sources, r);
+  ASSERT_EQ(p.entries.size(), 9u);
+  for (const auto& e : p.entries) EXPECT_NE(e.why.find("filed under hard rock"), std::string::npos) << e.why;
+}
