@@ -218,9 +218,8 @@ function spotifyControls(s) {
 // A new playlist from the song itself (its verses' meaning, its sound): the
 // engine leaves the song out, and the "Choose by" menu shows what it used.
 function moreLike(s) {
-  const request = { ...currentRequest(""), like: s.id, by: "both" };
-  delete request.prompt;
-  generate(request, { like: s });
+  const { prompt, ...rest } = currentRequest("");  // a "like" request has no prompt
+  generate({ ...rest, like: s.id, by: "both" });
 }
 
 async function openSong(s) {

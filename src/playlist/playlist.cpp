@@ -134,9 +134,10 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
   if (!sources.catalog) throw Unavailable("no catalog to make a playlist from");
   Playlist playlist;
   playlist.request = request;
-  std::optional<Song> seed = find_seed(*sources.catalog, request.like);
+  const std::optional<Song> found_seed = find_seed(*sources.catalog, request.like);
+  const Song* seed = found_seed ? &*found_seed : nullptr;
   if (seed) playlist.seed = PlaylistSeed{seed->key, seed->id, seed->title, seed->artist};
-  const StartedSignals started = start_signals(sources, request, playlist, seed ? &*seed : nullptr);
+  const StartedSignals started = start_signals(sources, request, playlist, seed);
   SongLookup songs(*sources.catalog);
   const auto seed_key = seed ? std::optional<std::int64_t>(seed->key) : std::nullopt;
   for (std::size_t pool = std::max(request.n * options.per_song_pool, options.min_pool) + (seed ? 1 : 0);; pool *= 2) {
@@ -149,7 +150,7 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
       else weights.push_back({1.0, run->evidence()});
     }
     fuse(candidates, best, options.fusion, weights);
-    playlist.entries = assemble(candidates, started.runs, started.signals, songs, request, seed ? &*seed : nullptr);
+    playlist.entries = assemble(candidates, started.runs, started.signals, songs, request, seed);
     if (playlist.entries.size() >= request.n || all_exhausted(started)) break;
   }
   if (playlist.entries.size() < request.n)
