@@ -11,12 +11,18 @@
 #include <array>
 #include <utility>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <string>
+
+#include "promptlist/error.h"
 
 namespace promptlist {
 
 Int8Linear quantize_linear(const float* w, const float* b, int out, int in) {
   Int8Linear q;
+  q.kernel = int8_default_kernel();
   q.in = in;
   q.out = out;
   q.in_padded = (in + 3) / 4 * 4;
@@ -86,17 +92,19 @@ void finish(std::int32_t acc, int r, int o, const Int8Linear& q, const Epilogue&
   target = e.how.accumulate ? target + v : v;
 }
 
-void kernel_portable(const std::uint8_t* a, const Epilogue& e, int r0, int r1, int o0, int o1, const Int8Linear& q,
-                     float* y) {
+// One row and one block of 16 outputs at a time, reading the packed weights
+// in order (64 bytes per group of 4 inputs), which the compiler vectorises.
+void kernel_portable(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q, float* y) {
   const int k4 = q.in_padded / 4;
-  for (int r = r0; r < r1; ++r) {
+  for (int r = 0; r < rows; ++r) {
     const std::uint8_t* ar = a + static_cast<std::size_t>(r) * q.in_padded;
-    for (int o = o0; o < std::min(o1, q.out); ++o) {
-      std::int32_t acc = 0;
-      const std::int8_t* block = q.packed.data() + static_cast<std::size_t>(o / 16) * k4 * 64;
-      for (int g = 0; g < k4; ++g)
-        for (int j = 0; j < 4; ++j) acc += static_cast<std::int32_t>(ar[g * 4 + j]) * block[(g * 16 + o % 16) * 4 + j];
-      finish(acc, r, o, q, e, y);
+    for (int ob = b0; ob < b1; ++ob) {
+      std::int32_t acc[16] = {};
+      const std::int8_t* w = q.packed.data() + static_cast<std::size_t>(ob) * k4 * 64;
+      for (int g = 0; g < k4; ++g, w += 64)
+        for (int lane = 0; lane < 16; ++lane)
+          for (int j = 0; j < 4; ++j) acc[lane] += static_cast<std::int32_t>(ar[g * 4 + j]) * w[lane * 4 + j];
+      for (int lane = 0; lane < 16; ++lane) finish(acc[lane], r, ob * 16 + lane, q, e, y);
     }
   }
 }
@@ -185,30 +193,152 @@ constexpr std::array<std::array<TileFn, kTileBlocks>, sizeof...(R)> tile_table(s
 // kTiles[rows - 1][blocks - 1]
 constexpr auto kTiles = tile_table(std::make_integer_sequence<int, kTileRows>());
 
-// Rows are taken 64 at a time and, within them, every 64-output block is
-// applied to all rows before moving on: both operands of the inner tiles
-// stay in L1/L2 instead of the whole weight matrix streaming once per rows.
-// The activation of the epilogue runs on each 64-row stripe while it is in cache.
-void kernel_vnni(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q, float* y) {
+// Rows are taken 64 at a time and, within them, every group of blocks of 16
+// outputs is applied to all rows before moving on: both operands of the
+// inner tiles stay in L1/L2 instead of the whole weight matrix streaming once
+// per rows. The activation of the epilogue runs on each 64-row stripe while
+// it is in cache. tile(rows, blocks) picks the tile function for a tile of
+// up to kRows rows and kBlocks blocks.
+template <int kRows, int kBlocks, class PickTile>
+void run_tiles(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q, float* y,
+               PickTile tile) {
   for (int rb = 0; rb < rows; rb += 64) {
     const int re = std::min(rows, rb + 64);
-    for (int ob = b0; ob < b1; ob += kTileBlocks) {
-      const int blocks = std::min(kTileBlocks, b1 - ob);
-      for (int r = rb; r < re; r += kTileRows) kTiles[std::min(kTileRows, re - r) - 1][blocks - 1](a, e, r, ob, q, y);
+    for (int ob = b0; ob < b1; ob += kBlocks) {
+      const int blocks = std::min(kBlocks, b1 - ob);
+      for (int r = rb; r < re; r += kRows) tile(std::min(kRows, re - r), blocks)(a, e, r, ob, q, y);
     }
     activate_stripe(e.how, rb, re, b0 * 16, std::min(q.out, b1 * 16), q.out, y);
   }
 }
 
-bool has_vnni() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vnni");
-  return yes;
+void kernel_vnni(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q, float* y) {
+  run_tiles<kTileRows, kTileBlocks>(a, e, rows, b0, b1, q, y, [](int r, int b) { return kTiles[r - 1][b - 1]; });
+}
+
+// AVX2 has no byte dot product that cannot overflow (vpmaddubsw saturates
+// at 16 bits), so both operands are widened to 16 bits and multiplied in
+// pairs by vpmaddwd: exact, the same integer sums as vpdpbusd. R rows of
+// one block of 16 outputs: 4R accumulators, 4 weight and 1 activation
+// registers (R = 2 fills 13 of the 16).
+template <int R>
+__attribute__((target("avx2"))) void tile_avx2(const std::uint8_t* a, const Epilogue& e, int r0, int ob,
+                                               const Int8Linear& q, float* y) {
+  const int k4 = q.in_padded / 4;
+  __m256i acc[R][4];
+#pragma GCC unroll 2
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = acc[r][2] = acc[r][3] = _mm256_setzero_si256();
+  const std::int8_t* w = q.packed.data() + static_cast<std::size_t>(ob) * k4 * 64;
+  const std::uint8_t* rows = a + static_cast<std::size_t>(r0) * q.in_padded;
+  for (int g = 0; g < k4; ++g, w += 64) {
+    __m256i wv[4];  // wv[j]: outputs 4j..4j+3, their 4 weights each, as 16-bit
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) wv[j] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 16 * j)));
+#pragma GCC unroll 2
+    for (int r = 0; r < R; ++r) {
+      const std::int32_t four = load_four(rows + static_cast<std::size_t>(r) * q.in_padded + g * 4);
+      const __m256i av = _mm256_broadcastq_epi64(_mm_cvtepu8_epi16(_mm_cvtsi32_si128(four)));  // 4 bytes, 4 times
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
+    }
+  }
+  // acc[r][j] holds two partial sums per output: 4j, 4j, 4j+1, 4j+1 | 4j+2, 4j+2, 4j+3, 4j+3.
+  // hadd of two of them gives outputs 0, 1, 4, 5 | 2, 3, 6, 7; the permutation puts them in order.
+  const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
+#pragma GCC unroll 2
+  for (int r = 0; r < R; ++r) {
+    alignas(32) std::int32_t sums[16];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums),
+                       _mm256_permutevar8x32_epi32(_mm256_hadd_epi32(acc[r][0], acc[r][1]), order));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 8),
+                       _mm256_permutevar8x32_epi32(_mm256_hadd_epi32(acc[r][2], acc[r][3]), order));
+    for (int o = 0; o < 16; ++o) finish(sums[o], r0 + r, ob * 16 + o, q, e, y);
+  }
+}
+
+void kernel_avx2(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q, float* y) {
+  run_tiles<2, 1>(a, e, rows, b0, b1, q, y, [](int r, int) { return r == 2 ? &tile_avx2<2> : &tile_avx2<1>; });
+}
+
+void kernel_portable_blocks(const std::uint8_t* a, const Epilogue& e, int rows, int b0, int b1, const Int8Linear& q,
+                            float* y) {
+  kernel_portable(a, e, rows, b0, b1, q, y);
+  activate_stripe(e.how, 0, rows, b0 * 16, std::min(q.out, b1 * 16), q.out, y);
+}
+
+using KernelFn = void (*)(const std::uint8_t*, const Epilogue&, int, int, int, const Int8Linear&, float*);
+
+struct KernelEntry {
+  Int8Kernel kernel;
+  const char* name;
+  bool (*supported)();
+  KernelFn run;
+};
+
+// Fastest first: the default is the first this CPU supports.
+const KernelEntry kKernels[] = {
+    {Int8Kernel::avx512_vnni, "avx512-vnni",
+     []() -> bool {
+       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+              __builtin_cpu_supports("avx512vnni");
+     },
+     kernel_vnni},
+    {Int8Kernel::avx2, "avx2", []() -> bool { return __builtin_cpu_supports("avx2"); }, kernel_avx2},
+    {Int8Kernel::portable, "portable", [] { return true; }, kernel_portable_blocks},
+};
+
+const KernelEntry& entry(Int8Kernel kernel) {
+  for (const auto& k : kKernels)
+    if (k.kernel == kernel) return k;
+  return kKernels[std::size(kKernels) - 1];
+}
+
+std::string kernel_names() {
+  std::string names;
+  for (const auto& k : kKernels) names += (names.empty() ? "" : ", ") + std::string(k.name);
+  return names;
+}
+
+// The default kernel, or why PROMPTLIST_INT8_KERNEL cannot be used: kept
+// once per process, as a forward pass must not throw.
+struct DefaultKernel {
+  Int8Kernel kernel = Int8Kernel::portable;
+  std::string error;
+};
+
+const DefaultKernel& default_kernel() {
+  static const DefaultKernel chosen = [] {
+    const char* wanted = std::getenv("PROMPTLIST_INT8_KERNEL");
+    try {
+      return DefaultKernel{int8_kernel_named(wanted ? wanted : ""), {}};
+    } catch (const Error& e) {
+      return DefaultKernel{Int8Kernel::portable, std::string("PROMPTLIST_INT8_KERNEL: ") + e.what()};
+    }
+  }();
+  return chosen;
 }
 
 }  // namespace
 
-const char* int8_kernel_name() { return has_vnni() ? "avx512-vnni" : "portable"; }
+bool int8_kernel_supported(Int8Kernel kernel) { return entry(kernel).supported(); }
+const char* int8_kernel_name(Int8Kernel kernel) { return entry(kernel).name; }
+
+Int8Kernel int8_default_kernel() {
+  const DefaultKernel& chosen = default_kernel();
+  if (!chosen.error.empty()) throw Error(chosen.error);
+  return chosen.kernel;
+}
+
+const char* int8_kernel_name() { return int8_kernel_name(default_kernel().kernel); }
+
+Int8Kernel int8_kernel_named(std::string_view name) {
+  for (const auto& k : kKernels) {
+    if (!name.empty() && name != k.name) continue;
+    if (k.supported()) return k.kernel;
+    if (!name.empty()) throw Error("int8 kernel '" + std::string(name) + "': this CPU cannot run it");
+  }
+  throw Error("int8 kernel '" + std::string(name) + "': not one of " + kernel_names());
+}
 
 void QuantizedRows::resize(int rows, int row_width) {
   in_padded = row_width;
@@ -222,21 +352,17 @@ void quantize_rows(const float* x, int r0, int r1, const Int8Linear& q, Quantize
 }
 
 void int8_linear_part(const QuantizedRows& a, int rows, const Int8Linear& q, float* y, int block_begin, int block_end,
-                      nn::Epilogue epilogue, bool simd) {
+                      nn::Epilogue epilogue, std::optional<Int8Kernel> kernel) {
   const Epilogue e{epilogue, a.scale.data(), a.zero.data()};
-  if (simd && has_vnni()) {
-    kernel_vnni(a.a.data(), e, rows, block_begin, block_end, q, y);
-    return;
-  }
-  kernel_portable(a.a.data(), e, 0, rows, block_begin * 16, block_end * 16, q, y);
-  activate_stripe(epilogue, 0, rows, block_begin * 16, std::min(q.out, block_end * 16), q.out, y);
+  const KernelEntry& k = entry(kernel.value_or(q.kernel));
+  (k.supported() ? k.run : kernel_portable_blocks)(a.a.data(), e, rows, block_begin, block_end, q, y);
 }
 
-void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, bool simd) {
+void int8_linear(const float* x, int rows, const Int8Linear& q, float* y, std::optional<Int8Kernel> kernel) {
   QuantizedRows a;
   a.resize(rows, q.in_padded);
   quantize_rows(x, 0, rows, q, a);
-  int8_linear_part(a, rows, q, y, 0, q.out_padded / 16, {}, simd);
+  int8_linear_part(a, rows, q, y, 0, q.out_padded / 16, {}, kernel);
 }
 
 }  // namespace promptlist
