@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "promptlist/index_builder.h"
+#include "promptlist/track_text.h"
 #include "promptlist/model_store.h"
 #include "promptlist/text.h"
 #include "test_support.h"
@@ -43,6 +44,10 @@ std::unique_ptr<World> make_world(const WorldSpec& spec) {
     const auto embedder = open_embedder(options);
     build_verse_index(*w->catalog, *embedder, options.index);
     build_sound_model(*w->catalog, *embedder, sound_model_path_for(options.home, embedder->model_id()));
+    if (auto texts = track_texts(w->catalog->songs_with_features(), w->catalog->playlist_memberships()); !texts.empty()) {
+      const auto fingerprint = track_texts_fingerprint(texts);
+      build_chunk_index(std::move(texts), fingerprint, *embedder, track_index_path_for(options.home, embedder->model_id()));
+    }
     w->engine = std::make_unique<Engine>(options);
   }
   return w;

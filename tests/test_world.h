@@ -1,5 +1,5 @@
 // tests/test_world.h: a catalog drawn from ../shared/data, indexed with the
-// built-in model, and the Engine opened over it: what the playlist, fusion
+// built-in model (verses, track texts, sound model), and the Engine opened over it: what the playlist, fusion
 // and server tests stand on.
 #pragma once
 
@@ -23,7 +23,9 @@ struct WorldSpec {
 struct World {
   std::filesystem::path dir;
   std::unique_ptr<Catalog> catalog;  // writable: what the world was imported with
-  std::unique_ptr<Engine> engine;    // over dir/catalog.db with the GloVe model, dir/index.plvi and its sound model
+  // Over dir/catalog.db with the GloVe model, dir/index.plvi, its sound
+  // model and its track text index (when the world has tracks).
+  std::unique_ptr<Engine> engine;
 
   PlaylistSources sources() const { return engine->sources(); }
   const VerseIndex& index() const { return *engine->index(); }

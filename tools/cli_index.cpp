@@ -1,4 +1,4 @@
-// promptlist index: embed every verse and write the index, then learn the sound model.
+// promptlist index: embed every verse and write the index, then the track texts, then learn the sound model.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +13,7 @@
 #include "promptlist/index_builder.h"
 #include "promptlist/model_store.h"
 #include "promptlist/sound_model.h"
+#include "promptlist/track_text.h"
 #include "promptlist/verse_index.h"
 
 namespace fs = std::filesystem;
@@ -43,6 +44,40 @@ bool sound_model_is_current(const std::string& path, const Embedder& embedder) {
   }
 }
 
+// The track texts of the catalog's tracks (empty: no tracks).
+std::vector<VerseChunk> catalog_track_texts(const Catalog& catalog) {
+  return track_texts(catalog.songs_with_features(), catalog.playlist_memberships());
+}
+
+// Whether the track index at path was built by this model from these texts.
+bool track_index_is_current(const std::string& path, const Embedder& embedder, const std::vector<VerseChunk>& texts) {
+  if (!fs::exists(path)) return false;
+  try {
+    return VerseIndex(path, embedder.model_id()).catalog_fingerprint() == track_texts_fingerprint(texts);
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// Embeds every song's title, artist, album, playlists and genres into the
+// track index (the titles signal and the map read it).
+void index_track_texts(const EngineOptions& paths, const Embedder& embedder, std::vector<VerseChunk> texts) {
+  if (texts.empty()) return;  // no tracks
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string path = track_index_path_for(paths.home, embedder.model_id());
+  const std::uint64_t fingerprint = track_texts_fingerprint(texts);
+  ProgressBar bar("embedding track texts");
+  IndexBuildOptions options;
+  options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
+  const auto r = build_chunk_index(std::move(texts), fingerprint, embedder, path, options);
+  bar.finish();
+  const double secs = seconds_since(t0);
+  std::printf("indexed the titles, albums and playlists of %zu songs (%zu tokens) in %.1f s (%.0f texts/s)\n"
+              "  wrote %s (%.1f MB)\n",
+              r.chunks, r.embed.tokens, secs, static_cast<double>(r.chunks) / secs, path.c_str(),
+              static_cast<double>(fs::file_size(path)) / 1e6);
+}
+
 // Learns what playlist names, genres and words say about sound, in this
 // model's space, and saves it for the sound signal to load at start.
 void learn_sound_model(const EngineOptions& paths, const Embedder& embedder, const Catalog& catalog) {
@@ -60,8 +95,11 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   auto embedder = open_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog);
+  auto texts = catalog_track_texts(catalog);
   if (if_stale && index_is_current(paths.index, *embedder, catalog)) {
     std::printf("%s: already indexed with %s for this catalog\n", paths.index.c_str(), embedder->model_id().c_str());
+    if (!track_index_is_current(track_index_path_for(paths.home, embedder->model_id()), *embedder, texts))
+      index_track_texts(paths, *embedder, std::move(texts));
     if (!sound_model_is_current(sound_model_path_for(paths.home, embedder->model_id()), *embedder))
       learn_sound_model(paths, *embedder, catalog);
     return;
@@ -78,13 +116,14 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   std::printf("  %zu tokens, %zu unknown to the model (%.1f%%), %zu chunks truncated\n", r.embed.tokens,
               r.embed.unknown, r.embed.tokens ? 100.0 * r.embed.unknown / r.embed.tokens : 0.0, r.embed.truncated);
   std::printf("  wrote %s (%.1f MB)\n", paths.index.c_str(), static_cast<double>(fs::file_size(paths.index)) / 1e6);
+  index_track_texts(paths, *embedder, std::move(texts));
   learn_sound_model(paths, *embedder, catalog);
 }
 
 }  // namespace
 
 void add_index_command(CLI::App& app, EngineOptions& paths) {
-  auto* index = app.add_subcommand("index", "Embed every verse of the catalog and write the search index and the sound model");
+  auto* index = app.add_subcommand("index", "Embed every verse and every track's title, album and playlists, and learn the sound model");
   add_model_options(*index, paths);
   auto if_stale = std::make_shared<bool>(false);
   index->add_flag("--if-stale", *if_stale, "Do nothing when the index was built by this model from this catalog");

@@ -1,12 +1,14 @@
 // promptlist/index_builder.h: what 'promptlist index' makes from a catalog:
-// verse chunks -> vectors -> the verse index file, and the sound model
-// (sound_model.h) learned in the same model's space.
+// verse chunks -> vectors -> the verse index file, track texts
+// (track_text.h) -> the track index file in the same format, and the sound
+// model (sound_model.h) learned in the same model's space.
 #pragma once
 
 #include <string>
 
 #include "promptlist/catalog.h"
 #include "promptlist/embedder.h"
+#include "promptlist/verse_chunker.h"
 
 namespace promptlist {
 
@@ -26,6 +28,12 @@ struct IndexBuildReport {
 // path. Deterministic: the same catalog and model give a byte-identical file.
 IndexBuildReport build_verse_index(const Catalog& catalog, const Embedder& embedder, const std::string& path,
                                    const IndexBuildOptions& options = {});
+
+// Embeds the chunks (any texts with a song key: verses, track texts) and
+// writes them as an index, atomically, remembering `fingerprint` (what they
+// were made from). Deterministic, as build_verse_index.
+IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t fingerprint, const Embedder& embedder,
+                                   const std::string& path, const IndexBuildOptions& options = {});
 
 struct SoundModelBuildReport {
   std::size_t tracks = 0;       // tracks with audio features learned from

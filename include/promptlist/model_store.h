@@ -54,6 +54,8 @@ struct AddedModel {
 // model and precision ("index-all-MiniLM-L6-v2-<hash>.plvi"), GloVe's is
 // "index-glove.plvi".
 std::string index_path_for(const std::string& home, const std::string& model_id);
+// ... its track text index (track_text.h): "tracks-<same>.plvi".
+std::string track_index_path_for(const std::string& home, const std::string& model_id);
 // ... and its sound model (sound_model.h): "sound-<same>.plsm".
 std::string sound_model_path_for(const std::string& home, const std::string& model_id);
 

@@ -66,6 +66,7 @@ struct PlaylistSources {
   const SoundRanker* sound = nullptr;           // the tracks with audio features: the sound signal
   const FeaturePredictor* predictor = nullptr;  // the prompt's sound; without it only overrides count
   const TrackFacts* facts = nullptr;            // artists, genres, years: the artist, genre and era signals
+  const LyricsSearch* track_texts = nullptr;    // the track text index and its embedder: the titles signal
 };
 
 // How the pipeline widens and fuses (the defaults are what the tests and

@@ -11,6 +11,7 @@
 #include "promptlist/playlist_export.h"
 #include "promptlist/sif_embedder.h"
 #include "promptlist/t5_feature_predictor.h"
+#include "promptlist/track_text.h"
 #include "promptlist/transformer_embedder.h"
 
 namespace promptlist {
@@ -89,6 +90,8 @@ struct Engine::Parts {
   std::unique_ptr<SoundRanker> sound;
   std::unique_ptr<FeaturePredictor> predictor;
   std::unique_ptr<TrackFacts> facts;
+  std::unique_ptr<VerseIndex> track_index;
+  std::unique_ptr<LyricsSearch> track_texts;
   std::vector<std::string> warnings;
 
   bool wants(std::string_view signal) const { return options.signals == kAllSignals || options.signals == signal; }
@@ -119,8 +122,26 @@ struct Engine::Parts {
         warnings.push_back("no sound model for this embedding model yet; run 'promptlist index' (the GloVe "
                            "word-profile predictor stands in, and trains at every start)");
     }
-    facts = std::make_unique<TrackFacts>(tracks, catalog->playlist_memberships());
+    const auto memberships = catalog->playlist_memberships();
+    if (wants("titles")) open_track_texts(tracks, memberships);
+    facts = std::make_unique<TrackFacts>(tracks, memberships);
     sound = std::make_unique<SoundRanker>(std::move(tracks));  // in the same order as facts
+  }
+
+  // The track text index (the titles signal), when 'promptlist index' made
+  // one for this model.
+  void open_track_texts(const std::vector<Song>& tracks,
+                        const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
+    if (!embedder) embedder = open_embedder(options);
+    const std::string path = track_index_path_for(options.home, embedder->model_id());
+    if (!fs::exists(path)) {
+      if (options.signals == "titles") throw Unavailable(path + ": no track text index yet; run 'promptlist index' first");
+      return;
+    }
+    track_index = std::make_unique<VerseIndex>(path, embedder->model_id());
+    if (track_index->catalog_fingerprint() != track_texts_fingerprint(promptlist::track_texts(tracks, memberships)))
+      warnings.push_back("the catalog's tracks changed since the track text index was built; run 'promptlist index'");
+    track_texts = std::make_unique<LyricsSearch>(*track_index, *embedder);
   }
 };
 
@@ -146,7 +167,7 @@ const EngineOptions& Engine::options() const { return parts_->options; }
 const Catalog& Engine::catalog() const { return *parts_->catalog; }
 PlaylistSources Engine::sources() const {
   return {parts_->catalog.get(), parts_->lyrics.get(), parts_->sound.get(), parts_->predictor.get(),
-          parts_->facts.get()};
+          parts_->facts.get(), parts_->track_texts.get()};
 }
 const Embedder* Engine::embedder() const { return parts_->embedder.get(); }
 const VerseIndex* Engine::index() const { return parts_->index.get(); }

@@ -2,6 +2,10 @@
 
 #include "promptlist/sound_model.h"
 
+#include <algorithm>
+#include <numeric>
+#include <set>
+
 #include "promptlist/error.h"
 #include "promptlist/verse_chunker.h"
 #include "promptlist/verse_index.h"
@@ -10,32 +14,55 @@ namespace promptlist {
 
 IndexBuildReport build_verse_index(const Catalog& catalog, const Embedder& embedder, const std::string& path,
                                    const IndexBuildOptions& options) {
-  IndexBuildReport report;
-  IndexContents contents;
-  contents.model_id = embedder.model_id();
-  contents.dim = embedder.dim();
-  contents.catalog_fingerprint = catalog.lyrics_fingerprint();
-
   ChunkerOptions chunking;
   chunking.max_tokens = embedder.max_tokens();
   chunking.min_words = options.min_words;
   const TokenCounter counter = [&](std::string_view t) { return embedder.count_tokens(t); };
+  std::vector<VerseChunk> chunks;
+  std::size_t songs = 0;
   for (const Song& song : catalog.songs_with_lyrics()) {
-    auto chunks = chunk_song(song.key, song.verses, counter, chunking);
-    for (auto& c : chunks) contents.chunks.push_back(std::move(c));
-    ++report.songs;
+    for (auto& c : chunk_song(song.key, song.verses, counter, chunking)) chunks.push_back(std::move(c));
+    ++songs;
   }
+  if (chunks.empty()) throw Error(catalog.path() + ": the catalog has no lyrics to index (run 'promptlist import' first)");
+  IndexBuildReport report = build_chunk_index(std::move(chunks), catalog.lyrics_fingerprint(), embedder, path, options);
+  report.songs = songs;
+  return report;
+}
+
+IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t fingerprint, const Embedder& embedder,
+                                   const std::string& path, const IndexBuildOptions& options) {
+  IndexBuildReport report;
+  IndexContents contents;
+  contents.model_id = embedder.model_id();
+  contents.dim = embedder.dim();
+  contents.catalog_fingerprint = fingerprint;
+  contents.chunks = std::move(chunks);
   report.chunks = contents.chunks.size();
-  if (report.chunks == 0) throw Error(catalog.path() + ": the catalog has no lyrics to index (run 'promptlist import' first)");
+  std::set<std::int64_t> songs;
+  for (const auto& c : contents.chunks) songs.insert(c.song_key);
+  report.songs = songs.size();
+
+  // Embedded longest first, so that each batch pads to little more than its
+  // own texts (track texts run from 5 to 60 tokens); the rows keep the
+  // chunks' order.
+  std::vector<std::size_t> tokens(report.chunks), order(report.chunks);
+  for (std::size_t i = 0; i < report.chunks; ++i) tokens[i] = embedder.count_tokens(contents.chunks[i].text);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return tokens[a] > tokens[b]; });
 
   const std::size_t dim = contents.dim;
   contents.vectors.resize(report.chunks * dim);
   std::vector<std::string> batch;
+  std::vector<float> vectors;
   for (std::size_t start = 0; start < report.chunks; start += options.batch) {
     const std::size_t end = std::min(report.chunks, start + options.batch);
     batch.clear();
-    for (std::size_t i = start; i < end; ++i) batch.push_back(contents.chunks[i].text);
-    EmbedStats s = embedder.embed(batch, contents.vectors.data() + start * dim);
+    for (std::size_t i = start; i < end; ++i) batch.push_back(contents.chunks[order[i]].text);
+    vectors.resize(batch.size() * dim);
+    EmbedStats s = embedder.embed(batch, vectors.data());
+    for (std::size_t i = start; i < end; ++i)
+      std::copy_n(vectors.data() + (i - start) * dim, dim, contents.vectors.data() + order[i] * dim);
     report.embed.texts += s.texts;
     report.embed.tokens += s.tokens;
     report.embed.unknown += s.unknown;

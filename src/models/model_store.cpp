@@ -170,6 +170,10 @@ std::string index_path_for(const std::string& home, const std::string& model_id)
   return (fs::path(home) / ("index-" + model_slug(model_id) + ".plvi")).string();
 }
 
+std::string track_index_path_for(const std::string& home, const std::string& model_id) {
+  return (fs::path(home) / ("tracks-" + model_slug(model_id) + ".plvi")).string();
+}
+
 std::string sound_model_path_for(const std::string& home, const std::string& model_id) {
   return (fs::path(home) / ("sound-" + model_slug(model_id) + ".plsm")).string();
 }

@@ -14,25 +14,6 @@ namespace promptlist {
 
 namespace {
 
-// Function words never explain a match, even when BM25 counted them a little.
-bool is_function_word(const std::string& w) {
-  static const std::set<std::string> kWords = {
-      "and", "the", "for", "with", "are", "was", "but", "not", "you", "your", "our", "his", "her", "its",
-      "this", "that", "from", "into", "some", "all", "any", "can", "will", "has", "have", "had", "who",
-      "what", "when", "where", "which", "about", "want", "need", "like", "songs", "song", "music", "n't"};
-  return w.size() < 3 || kWords.count(w) != 0;
-}
-
-std::vector<std::string> shared_words(const std::vector<std::string>& prompt_words, std::string_view text) {
-  const auto words = word_tokens(text);
-  std::set<std::string> in_text(words.begin(), words.end());
-  std::vector<std::string> shared;
-  for (const auto& w : prompt_words)
-    if (!is_function_word(w) && in_text.count(w) && std::find(shared.begin(), shared.end(), w) == shared.end())
-      shared.push_back(w);
-  return shared;
-}
-
 std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
 
 // 'verse 2 ("Over the hills") is close in meaning (cosine 0.61) and says "hills"'

@@ -10,6 +10,7 @@ std::vector<std::unique_ptr<Signal>> make_signals(const PlaylistSources& sources
   std::vector<std::unique_ptr<Signal>> signals;
   signals.push_back(make_lyrics_signal(sources));
   signals.push_back(make_sound_signal(sources));
+  signals.push_back(make_titles_signal(sources));
   signals.push_back(make_artist_signal(sources));
   signals.push_back(make_genre_signal(sources));
   signals.push_back(make_era_signal(sources));

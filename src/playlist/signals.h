@@ -1,8 +1,11 @@
 // src/playlist/signals.h: the signals make_signals() registers, each in its
-// own file (lyrics_signal.cpp, sound_signal.cpp).
+// own file (lyrics_signal.cpp, sound_signal.cpp, titles_signal.cpp...).
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "promptlist/playlist.h"
 #include "promptlist/signal.h"
@@ -12,6 +15,7 @@ namespace promptlist {
 std::unique_ptr<Signal> make_lyrics_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_sound_signal(const PlaylistSources& sources);
 std::unique_ptr<Signal> make_artist_signal(const PlaylistSources& sources);
+std::unique_ptr<Signal> make_titles_signal(const PlaylistSources& sources);
 
 // The prompt without the words of the artist it names, if any ("songs like
 // The Beatles" -> "songs like"): an artist's name says who, not how it
@@ -29,6 +33,13 @@ inline constexpr Feature kSoundSummaryFeatures[] = {Feature::danceability,     F
 // "More like this" on a track: its own sound (kSoundSummaryFeatures), as
 // goals stated "like <title>".
 FeatureTarget sound_of_seed(const Song& seed);
+
+// The prompt's words that also occur in text, each once, in the prompt's
+// order, without function words ("the", "songs", "like"), which never
+// explain a match: what a why-line says was shared.
+std::vector<std::string> shared_words(const std::vector<std::string>& prompt_words, std::string_view text);
+// '"a", "b" and "c"'.
+std::string quoted_list(const std::vector<std::string>& items);
 
 // Appends one signal's why-line to an entry's ("...; sound fits 93%").
 void append_why(PlaylistEntry& entry, const std::string& why);

@@ -1,0 +1,106 @@
+#include "promptlist/track_text.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "promptlist/track_facts.h"
+
+namespace promptlist {
+
+namespace {
+
+// The song a recording is of: its title without the version, and its artist.
+std::string song_of(const Song& track) {
+  return TrackFacts::song_title(track.title) + '\n' + TrackFacts::normalise(track.artist);
+}
+
+double popularity(const Song& track) {
+  const auto p = track.features[Feature::popularity];
+  return p ? *p : -1;
+}
+
+// Appends "Label: a<sep>b<sep>c. " for the values, each once, in order.
+void append_list(std::string& out, const char* label, const std::vector<std::string>& values, const char* sep) {
+  if (values.empty()) return;
+  out += ' ';
+  out += label;
+  out += ": ";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += sep;
+    out += values[i];
+  }
+  out += '.';
+}
+
+void push_once(std::vector<std::string>& list, const std::string& value) {
+  if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+}  // namespace
+
+std::string track_text(const Song& track, const std::vector<const PlaylistLabel*>& playlists) {
+  std::string text = track.title;
+  text += '.';
+  if (!track.collection.empty() || track.year) {
+    text += " Album: ";
+    text += track.collection;
+    if (track.year) {
+      if (!track.collection.empty()) text += ' ';
+      text += '(' + std::to_string(*track.year) + ')';
+    }
+    text += '.';
+  }
+  std::vector<std::string> names, genres;
+  for (const PlaylistLabel* p : playlists) {
+    if (names.size() < kMaxTextPlaylists) push_once(names, p->name);
+    push_once(genres, p->genre);
+    push_once(genres, p->subgenre);
+  }
+  append_list(text, "Playlists", names, "; ");
+  append_list(text, "Genres", genres, ", ");
+  return text;
+}
+
+std::vector<VerseChunk> track_texts(const std::vector<Song>& tracks,
+                                    const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
+  // The most popular recording of each song (ties: the first in catalog order).
+  std::unordered_map<std::string, std::size_t> best;
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    auto [it, inserted] = best.try_emplace(song_of(tracks[i]), i);
+    if (!inserted && popularity(tracks[i]) > popularity(tracks[it->second])) it->second = i;
+  }
+  std::unordered_map<std::int64_t, std::vector<const PlaylistLabel*>> playlists;
+  for (const auto& [key, label] : memberships) playlists[key].push_back(&label);
+  std::set<std::size_t> kept;
+  for (const auto& [song, i] : best) kept.insert(i);
+
+  std::vector<VerseChunk> out;
+  out.reserve(kept.size());
+  static const std::vector<const PlaylistLabel*> kNone;
+  for (std::size_t i : kept) {
+    const auto it = playlists.find(tracks[i].key);
+    VerseChunk chunk;
+    chunk.song_key = tracks[i].key;
+    chunk.text = track_text(tracks[i], it == playlists.end() ? kNone : it->second);
+    out.push_back(std::move(chunk));
+  }
+  std::sort(out.begin(), out.end(), [](const VerseChunk& a, const VerseChunk& b) { return a.song_key < b.song_key; });
+  return out;
+}
+
+std::uint64_t track_texts_fingerprint(const std::vector<VerseChunk>& texts) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  for (const VerseChunk& c : texts) {
+    XXH3_64bits_update(state, &c.song_key, sizeof c.song_key);
+    XXH3_64bits_update(state, c.text.c_str(), c.text.size() + 1);  // with its NUL: texts do not run together
+  }
+  const std::uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
+}  // namespace promptlist
