@@ -35,6 +35,8 @@ namespace promptlist {
 //   HOME/models/glove-6b-100d.plwv   the built-in word vectors (also the built-in predictor's)
 //   HOME/models/<name>/              sentence-transformers models ('promptlist model add')
 //   HOME/index-<model>.plvi          one verse index per embedding model
+//   HOME/tracks-<model>.plvi         ... and its track text index (track_text.h)
+//   HOME/sound-<model>.plsm          ... and its sound model (sound_model.h)
 // Empty fields take the defaults below; resolve() fills them in.
 struct EngineOptions {
   // The home folder; empty: $PROMPTLIST_HOME, else $XDG_DATA_HOME/promptlist,
@@ -94,6 +96,7 @@ class Engine {
   PlaylistSources sources() const;
   const Embedder* embedder() const;         // null when the lyrics signal is not opened
   const VerseIndex* index() const;          // null without an index
+  const VerseIndex* track_index() const;    // the track text index; null without one
   const LyricsSearch* lyrics() const;       // null without an index
   const SoundRanker* sound() const;         // null without tracks with features
   const FeaturePredictor* predictor() const;  // null without tracks with features

@@ -171,6 +171,7 @@ PlaylistSources Engine::sources() const {
 }
 const Embedder* Engine::embedder() const { return parts_->embedder.get(); }
 const VerseIndex* Engine::index() const { return parts_->index.get(); }
+const VerseIndex* Engine::track_index() const { return parts_->track_index.get(); }
 const LyricsSearch* Engine::lyrics() const { return parts_->lyrics.get(); }
 const SoundRanker* Engine::sound() const { return parts_->sound.get(); }
 const FeaturePredictor* Engine::predictor() const { return parts_->predictor.get(); }

@@ -15,7 +15,7 @@ bool is_noise_word(const std::string& w) {
 
 bool is_request_word(const std::string& w) {
   static const std::unordered_set<std::string> kRequest = {"song", "songs", "music", "track", "tracks", "playlist",
-                                                            "tune", "tunes", "play", "need", "want", "some"};
+                                                            "tune", "tunes", "play", "need", "want", "some", "like"};
   return kRequest.count(w) != 0;
 }
 
@@ -37,15 +37,20 @@ std::string negation_before(const std::vector<std::string>& w, std::size_t i) {
 }
 
 std::string sound_words(std::string_view prompt) {
-  const auto words = word_tokens(prompt);
   std::string kept;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    // The negator itself goes too: it is the first word of the phrase that
-    // governs the next one.
-    const bool negator = i + 1 < words.size() && negation_before(words, i + 1) == w + " ";
-    if (negator || !negation_before(words, i).empty() || is_request_word(w)) continue;
-    kept += (kept.empty() ? "" : " ") + w;
+  // A negation ends with its clause: "not sad, something hopeful" keeps "something hopeful".
+  for (std::size_t start = 0; start <= prompt.size();) {
+    const std::size_t end = std::min(prompt.find_first_of(",;.!?", start), prompt.size());
+    const auto words = word_tokens(prompt.substr(start, end - start));
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      // The negator itself goes too: it is the first word of the phrase that
+      // governs the next one.
+      const bool negator = i + 1 < words.size() && negation_before(words, i + 1) == w + " ";
+      if (negator || !negation_before(words, i).empty() || is_request_word(w)) continue;
+      kept += (kept.empty() ? "" : " ") + w;
+    }
+    start = end + 1;
   }
   return kept;
 }

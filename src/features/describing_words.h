@@ -14,7 +14,7 @@ namespace promptlist {
 bool is_noise_word(const std::string& word);
 
 // Words that say what is asked for, not how it should sound ("songs",
-// "music", "playlist", "play", "need").
+// "music", "playlist", "play", "need", "like").
 bool is_request_word(const std::string& word);
 
 // The negation that governs word i of words ("no ", "not too ", "without
@@ -24,8 +24,9 @@ std::string negation_before(const std::vector<std::string>& words, std::size_t i
 
 // The prompt's words that a predictor should read, joined by spaces: the
 // negated phrases ("no vocals", "not too loud": stated_constraints answers
-// those) and the request words are left out. "chill songs without vocals"
-// -> "chill". Empty when nothing is left.
+// those) and the request words are left out; a negation ends at
+// punctuation. "chill songs without vocals" -> "chill", "not sad, something
+// hopeful" -> "something hopeful". Empty when nothing is left.
 std::string sound_words(std::string_view prompt);
 
 }  // namespace promptlist

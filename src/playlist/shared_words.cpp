@@ -7,19 +7,14 @@
 
 namespace promptlist {
 
-namespace {
-
-// Function words never explain a match, even when BM25 counted them a little.
 bool is_function_word(const std::string& w) {
   static const std::set<std::string> kWords = {
       "and", "the", "for", "with", "are", "was", "but", "not", "you", "your", "our", "his", "her", "its",
       "this", "that", "from", "into", "some", "all", "any", "can", "will", "has", "have", "had", "who",
       "what", "when", "where", "which", "about", "want", "need", "like", "songs", "song", "music", "n't",
-      "out", "off", "just", "get", "got"};
+      "out", "off", "just", "get", "got", "something", "anything", "kind", "stuff"};
   return w.size() < 3 || kWords.count(w) != 0;
 }
-
-}  // namespace
 
 std::vector<std::string> shared_words(const std::vector<std::string>& prompt_words, std::string_view text) {
   const auto words = word_tokens(text);

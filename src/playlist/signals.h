@@ -34,9 +34,12 @@ inline constexpr Feature kSoundSummaryFeatures[] = {Feature::danceability,     F
 // goals stated "like <title>".
 FeatureTarget sound_of_seed(const Song& seed);
 
+// Words that never explain a match, even when BM25 counted them a little:
+// two letters, "the", "for", "with", "songs", "like"...
+bool is_function_word(const std::string& word);
+
 // The prompt's words that also occur in text, each once, in the prompt's
-// order, without function words ("the", "songs", "like"), which never
-// explain a match: what a why-line says was shared.
+// order, without function words: what a why-line says was shared.
 std::vector<std::string> shared_words(const std::vector<std::string>& prompt_words, std::string_view text);
 // '"a", "b" and "c"'.
 std::string quoted_list(const std::vector<std::string>& items);

@@ -95,9 +95,18 @@ class SoundRun : public SignalRun {
     if (song.features.empty()) return std::nullopt;
     const auto fit = sound_.fit(song, target_);
     if (!fit) return std::nullopt;
-    std::size_t rank = 0;
-    for (std::uint32_t t : by_fit_) rank += fit_of_[t] > fit->total;
-    return SignalHit{song.key, fit->total, rank};
+    // Its place among all tracks; ties share the middle of their places: a
+    // vague target that fits thousands of tracks equally is no reason to
+    // rank any one of them first.
+    // (fit_all's float fits are within kSame of fit()'s.)
+    constexpr float kSame = 1e-4f;
+    const float mine = static_cast<float>(fit->total);
+    std::size_t above = 0, tied = 0;
+    for (std::uint32_t t : by_fit_) {
+      above += fit_of_[t] > mine + kSame;
+      tied += std::abs(fit_of_[t] - mine) <= kSame;
+    }
+    return SignalHit{song.key, fit->total, above + tied / 2};
   }
 
   void explain(const SignalHit&, const Song& song, PlaylistEntry& e) override {

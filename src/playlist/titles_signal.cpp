@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
-#include <set>
 
+#include "features/describing_words.h"
 #include "playlist/signals.h"
 #include "promptlist/catalog.h"
 #include "promptlist/text.h"
@@ -17,21 +17,16 @@ namespace {
 
 // The most playlists a why-line names.
 constexpr std::size_t kNamedPlaylists = 2;
-// Words that ask for music rather than say what kind: in titles they
-// match "Music for Sleep" and "The Christmas Song" by accident.
-bool is_request_word(const std::string& w) {
-  static const std::set<std::string> kWords = {"music", "songs", "song", "tracks", "track", "playlist", "tunes",
-                                               "play", "give", "me", "some", "like", "something", "anything"};
-  return kWords.count(w) != 0;
-}
-
 // What of the prompt a title, album or playlist could answer: without the
-// artist it names (the artist signal's) and without request words.
+// artist it names (the artist signal's), without negated phrases ("not
+// sad": a title that says "sad" is the opposite) and without request words
+// ("music", "songs": in titles they match "Music for Sleep" by accident)
+// and function words (a short title is mostly those: "for a workout" was
+// closest to "For A Dancer").
 std::string titles_prompt(const TrackFacts* facts, std::string_view prompt) {
-  const std::string rest = facts ? without_named_artist(*facts, prompt) : std::string(prompt);
   std::string kept;
-  for (const auto& w : word_tokens(rest))
-    if (!is_request_word(w)) kept += (kept.empty() ? "" : " ") + w;
+  for (const auto& w : word_tokens(sound_words(facts ? without_named_artist(*facts, prompt) : std::string(prompt))))
+    if (!is_function_word(w)) kept += (kept.empty() ? "" : " ") + w;
   return kept;
 }
 

@@ -4,21 +4,43 @@
 #include <cmath>
 #include <map>
 
+#include "promptlist/error.h"
+
 namespace promptlist {
 
-CatalogMap::CatalogMap(const VerseIndex& index, const Catalog& catalog) : dim_(index.dim()) {
-  // Mean vector per song, in index order of first appearance.
+namespace {
+
+// Each song's mean row over all the indexes, by song key.
+std::map<std::int64_t, std::pair<std::vector<double>, int>> song_sums(const std::vector<const VerseIndex*>& indexes,
+                                                                      std::size_t dim) {
   std::map<std::int64_t, std::pair<std::vector<double>, int>> sums;
-  for (std::size_t r = 0; r < index.size(); ++r) {
-    auto& [sum, n] = sums[index.chunk_song(r)];
-    if (sum.empty()) sum.assign(dim_, 0.0);
-    const float* row = index.row(r);
-    for (std::size_t k = 0; k < dim_; ++k) sum[k] += row[k];
-    ++n;
+  for (const VerseIndex* index : indexes) {
+    if (!index) continue;
+    if (index->dim() != dim) throw Error(index->path() + ": its vectors are not of the map's dimension");
+    for (std::size_t r = 0; r < index->size(); ++r) {
+      auto& [sum, n] = sums[index->chunk_song(r)];
+      if (sum.empty()) sum.assign(dim, 0.0);
+      const float* row = index->row(r);
+      for (std::size_t k = 0; k < dim; ++k) sum[k] += row[k];
+      ++n;
+    }
   }
+  return sums;
+}
+
+std::size_t first_dim(const std::vector<const VerseIndex*>& indexes) {
+  for (const VerseIndex* index : indexes)
+    if (index) return index->dim();
+  return 0;
+}
+
+}  // namespace
+
+CatalogMap::CatalogMap(const std::vector<const VerseIndex*>& indexes, const Catalog& catalog)
+    : dim_(first_dim(indexes)) {
   std::vector<float> songs;
   std::vector<std::int64_t> keys;
-  for (const auto& [key, s] : sums) {
+  for (const auto& [key, s] : song_sums(indexes, dim_)) {
     keys.push_back(key);
     for (std::size_t k = 0; k < dim_; ++k) songs.push_back(static_cast<float>(s.first[k] / s.second));
   }
@@ -30,9 +52,13 @@ CatalogMap::CatalogMap(const VerseIndex& index, const Catalog& catalog) : dim_(i
     for (std::size_t k = 0; k < dim_; ++k) songs[i * dim_ + k] -= mean_[k];
   axes_ = principal_components(songs.data(), n, dim_, 2);
   if (axes_.size() < 2 * dim_) axes_.resize(2 * dim_, 0.0f);
+  place(songs, keys, catalog);
+}
 
+// The songs' points on the axes, scaled so the farthest is at 1.
+void CatalogMap::place(const std::vector<float>& songs, const std::vector<std::int64_t>& keys, const Catalog& catalog) {
   float extent = 1e-6f;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
     const auto song = catalog.find(keys[i]);
     if (!song) continue;
     MapPoint p;
@@ -40,6 +66,7 @@ CatalogMap::CatalogMap(const VerseIndex& index, const Catalog& catalog) : dim_(i
     p.id = song->id;
     p.title = song->title;
     p.artist = song->artist;
+    p.recording = !song->spotify_id.empty();
     for (std::size_t k = 0; k < dim_; ++k) {
       p.x += songs[i * dim_ + k] * axes_[k];
       p.y += songs[i * dim_ + k] * axes_[dim_ + k];

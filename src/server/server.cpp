@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -24,7 +25,7 @@ using nlohmann::json;
 struct Server::Impl {
   const Engine& engine;
   PlaylistSources sources;
-  std::unique_ptr<CatalogMap> map;  // null without a verse index
+  std::unique_ptr<CatalogMap> map;  // null without a verse or track text index
   ServerOptions options;
   BoundedHttpServer http;
   int port = 0;
@@ -138,8 +139,9 @@ struct Server::Impl {
       for (const auto& e : p.entries)
         if (const MapPoint* point = map->find(e.song_key)) placed.push_back({{"id", e.song_id}, {"x", point->x}, {"y", point->y}});
       json prompt_point = nullptr;
-      if (p.uses("lyrics") && sources.lyrics) {
-        const auto v = sources.lyrics->embed_prompt(p.request.prompt);
+      const LyricsSearch* search = sources.lyrics ? sources.lyrics : sources.track_texts;  // one model: one space
+      if (search && !p.request.prompt.empty()) {
+        const auto v = search->embed_prompt(p.request.prompt);
         const auto [x, y] = map->project(v.data());
         prompt_point = {{"x", x}, {"y", y}};
       }
@@ -192,12 +194,23 @@ struct Server::Impl {
 
   void description(const Request&, Response& res) const { reply(res, 200, engine_json); }
 
+  // Every song as columns (some 60,000: one object each would be twice the bytes).
   void map_points(const Request&, Response& res) const {
-    if (!map) throw Unavailable("no lyrics index, so no map");
-    json songs = json::array();
-    for (const auto& p : map->points())
-      songs.push_back({{"id", p.id}, {"title", p.title}, {"artist", p.artist}, {"x", p.x}, {"y", p.y}});
-    reply(res, 200, {{"songs", songs}});
+    if (!map) throw Unavailable("no verse or track text index, so no map");
+    json ids = json::array(), titles = json::array(), artists = json::array(), xs = json::array(), ys = json::array(),
+         recording = json::array();
+    const auto rounded = [](float v) { return std::round(v * 1e4f) / 1e4f; };  // 4 digits: a pixel of a 2,000 px map
+    for (const auto& p : map->points()) {
+      ids.push_back(p.id);
+      titles.push_back(p.title);
+      artists.push_back(p.artist);
+      xs.push_back(rounded(p.x));
+      ys.push_back(rounded(p.y));
+      recording.push_back(p.recording ? 1 : 0);
+    }
+    reply(res, 200,
+          {{"count", map->points().size()}, {"id", ids}, {"title", titles}, {"artist", artists}, {"x", xs}, {"y", ys},
+           {"recording", recording}});
   }
 
   void export_file(const Request& req, Response& res) const {
@@ -278,7 +291,8 @@ struct Server::Impl {
 };
 
 Server::Server(const Engine& engine, ServerOptions options) : impl_(std::make_unique<Impl>(engine)) {
-  if (engine.index()) impl_->map = std::make_unique<CatalogMap>(*engine.index(), engine.catalog());
+  if (engine.index() || engine.track_index())
+    impl_->map = std::make_unique<CatalogMap>(std::vector{engine.index(), engine.track_index()}, engine.catalog());
   impl_->options = std::move(options);
   impl_->catalog_stats = engine.catalog().stats();
   impl_->engine_json = engine.describe();

@@ -15,8 +15,9 @@ using namespace promptlist;
 namespace {
 
 struct MapWorld {
-  std::unique_ptr<test::World> world = test::make_world({"catalog_map", 3, 200, 0});
-  std::unique_ptr<CatalogMap> map = std::make_unique<CatalogMap>(world->index(), *world->catalog);
+  std::unique_ptr<test::World> world = test::make_world({"catalog_map", 3, 200, 1500});
+  std::vector<const VerseIndex*> indexes = {&world->index(), world->engine->track_index()};
+  std::unique_ptr<CatalogMap> map = std::make_unique<CatalogMap>(indexes, *world->catalog);
 };
 
 MapWorld& map_world() {
@@ -24,16 +25,17 @@ MapWorld& map_world() {
   return w;
 }
 
-// The mean of a song's chunk vectors: what the map places the song by.
-std::map<std::int64_t, std::vector<float>> song_means(const VerseIndex& index) {
+// The mean of a song's rows (verse chunks, or its track text): what the map places the song by.
+std::map<std::int64_t, std::vector<float>> song_means(const std::vector<const VerseIndex*>& indexes) {
   std::map<std::int64_t, std::vector<float>> sums;
   std::map<std::int64_t, int> counts;
-  for (std::size_t r = 0; r < index.size(); ++r) {
-    auto& sum = sums[index.chunk_song(r)];
-    sum.resize(index.dim(), 0.0f);
-    for (std::size_t k = 0; k < index.dim(); ++k) sum[k] += index.row(r)[k];
-    ++counts[index.chunk_song(r)];
-  }
+  for (const VerseIndex* index : indexes)
+    for (std::size_t r = 0; r < index->size(); ++r) {
+      auto& sum = sums[index->chunk_song(r)];
+      sum.resize(index->dim(), 0.0f);
+      for (std::size_t k = 0; k < index->dim(); ++k) sum[k] += index->row(r)[k];
+      ++counts[index->chunk_song(r)];
+    }
   for (auto& [key, sum] : sums)
     for (float& v : sum) v /= static_cast<float>(counts[key]);
   return sums;
@@ -41,21 +43,27 @@ std::map<std::int64_t, std::vector<float>> song_means(const VerseIndex& index) {
 
 }  // namespace
 
-TEST(CatalogMap, OnePointPerIndexedSongScaledToTheUnitSquare) {
+TEST(CatalogMap, OnePointPerSongOfEitherIndexScaledToTheUnitSquare) {
   auto& w = map_world();
+  ASSERT_NE(w.indexes[1], nullptr) << "the world has tracks: it has a track text index";
   std::set<std::int64_t> indexed;
-  for (std::size_t r = 0; r < w.world->index().size(); ++r) indexed.insert(w.world->index().chunk_song(r));
+  for (const VerseIndex* index : w.indexes)
+    for (std::size_t r = 0; r < index->size(); ++r) indexed.insert(index->chunk_song(r));
   ASSERT_EQ(w.map->points().size(), indexed.size());
   float extent = 0;
+  std::size_t recordings = 0;
   for (const auto& p : w.map->points()) {
     EXPECT_TRUE(indexed.count(p.song_key)) << p.id;
     EXPECT_FALSE(p.title.empty()) << p.id;
+    EXPECT_EQ(p.recording, !w.world->catalog->find(p.song_key)->spotify_id.empty()) << p.id;
+    recordings += p.recording;
     EXPECT_EQ(w.map->find(p.song_key), &p);
     EXPECT_LE(std::abs(p.x), 1.0f + 1e-6f);
     EXPECT_LE(std::abs(p.y), 1.0f + 1e-6f);
     extent = std::max({extent, std::abs(p.x), std::abs(p.y)});
   }
   EXPECT_NEAR(extent, 1.0f, 1e-5f);  // the farthest song touches the edge
+  EXPECT_EQ(recordings, w.indexes[1]->size()) << "every track of the track index, and no text, is a recording";
   EXPECT_EQ(w.map->find(-1), nullptr);
 }
 
@@ -77,7 +85,7 @@ TEST(CatalogMap, CentredWithTheWidestSpreadOnTheFirstAxis) {
 
 TEST(CatalogMap, ASongsOwnMeanVectorProjectsOntoItsPoint) {
   auto& w = map_world();
-  const auto means = song_means(w.world->index());
+  const auto means = song_means(w.indexes);
   int checked = 0;
   for (const auto& [key, mean] : means) {
     const MapPoint* p = w.map->find(key);
@@ -85,7 +93,7 @@ TEST(CatalogMap, ASongsOwnMeanVectorProjectsOntoItsPoint) {
     const auto [x, y] = w.map->project(mean.data());
     EXPECT_NEAR(x, p->x, 1e-4f) << p->id;
     EXPECT_NEAR(y, p->y, 1e-4f) << p->id;
-    if (++checked == 50) break;
+    ++checked;
   }
-  EXPECT_EQ(checked, 50);
+  EXPECT_EQ(checked, static_cast<int>(w.map->points().size()));
 }

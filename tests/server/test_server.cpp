@@ -122,7 +122,14 @@ TEST(ServerApi, FeaturesAndMapAndExport) {
   EXPECT_EQ(json::parse(f->body)["features"]["tempo"]["value"], 128);
   auto m = client().Get("/api/map");
   ASSERT_EQ(m->status, 200);
-  EXPECT_EQ(json::parse(m->body)["songs"].size(), 300u);
+  // Every song of either index, as columns: the 300 texts and one point per song of the tracks.
+  const json map = json::parse(m->body);
+  const std::size_t songs = 300 + world().world->engine->track_index()->size();
+  EXPECT_EQ(map["count"], songs);
+  for (const char* column : {"id", "title", "artist", "x", "y", "recording"}) EXPECT_EQ(map[column].size(), songs) << column;
+  std::size_t recordings = 0;
+  for (const auto& r : map["recording"]) recordings += r.get<int>();
+  EXPECT_EQ(recordings, songs - 300);
   auto x = post("/api/export?format=xspf", R"({"prompt": "calm acoustic", "n": 3, "by": "sound"})");
   ASSERT_EQ(x->status, 200);
   EXPECT_NE(x->body.find("<playlist version=\"1\""), std::string::npos);
