@@ -362,7 +362,8 @@ function fillSignals(description) {
   select.replaceChildren();
   const available = description.signals.filter((s) => s.available).map((s) => s.name);
   engine.soundAvailable = available.includes("sound");
-  if (available.length > 1) select.append(new Option(available.join(" and "), description.all_signals));
+  // Six names joined would be wider than a phone: the first choice says how many.
+  if (available.length > 1) select.append(new Option(`every signal (${available.length})`, description.all_signals));
   for (const name of available) select.append(new Option(name, name));
   if (!select.options.length) setStatus("This catalog has neither a lyrics index nor audio features.", true);
 }
@@ -392,20 +393,26 @@ async function loadEngine() {
   }
 }
 
+// /api/map answers columns (some 60,000 songs); the page keeps one object per song.
 async function loadMap() {
   try {
-    state.map = await api("/api/map");
+    const m = await api("/api/map");
+    const songs = m.id.map((id, i) => ({ id, title: m.title[i], artist: m.artist[i], x: m.x[i], y: m.y[i],
+                                         recording: m.recording[i] === 1 }));
+    // Recordings first, so that the fewer texts are drawn over them.
+    songs.sort((a, b) => b.recording - a.recording);
+    state.map = { songs };
     $("map-section").hidden = false;
     drawMap();
   } catch (e) {
-    // no lyrics index: no map
+    // no verse or track text index: no map
   }
 }
 
 // The map's view: zoom (wheel, buttons) and pan (drag) over the points'
 // [-1.2, 1.2] square; hover names the song under the pointer, a click opens it.
 const mapView = { zoom: 1, cx: 0, cy: 0, hover: null, drag: null };
-const mapColours = { song: "#9aa3b5", playlist: "#1f6feb", prompt: "#e8590c" };
+const mapColours = { text: "#c2861a", recording: "#9aa3b5", playlist: "#1f6feb", prompt: "#e8590c" };
 
 function mapTransform() {
   const canvas = $("map"), pad = 16;
@@ -424,8 +431,10 @@ function drawMap() {
   const ctx = canvas.getContext("2d");
   const { px, py } = mapTransform();
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.fillStyle = mapColours.song;
-  for (const s of state.map.songs) ctx.fillRect(px(s.x) - 1.5, py(s.y) - 1.5, 3, 3);
+  for (const s of state.map.songs) {
+    ctx.fillStyle = s.recording ? mapColours.recording : mapColours.text;
+    ctx.fillRect(px(s.x) - 1, py(s.y) - 1, 2.5, 2.5);
+  }
   const placed = state.playlist && state.playlist.map ? state.playlist.map : null;
   if (placed) {
     ctx.fillStyle = mapColours.playlist;

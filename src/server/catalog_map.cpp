@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "promptlist/error.h"
 
@@ -57,10 +58,15 @@ CatalogMap::CatalogMap(const std::vector<const VerseIndex*>& indexes, const Cata
 
 // The songs' points on the axes, scaled so the farthest is at 1.
 void CatalogMap::place(const std::vector<float>& songs, const std::vector<std::int64_t>& keys, const Catalog& catalog) {
+  // Two bulk reads instead of one find() per song (60,000 of them took seconds).
+  std::unordered_map<std::int64_t, Song> by_key;
+  for (auto& s : catalog.songs_with_lyrics()) by_key.emplace(s.key, std::move(s));
+  for (auto& s : catalog.songs_with_features()) by_key.emplace(s.key, std::move(s));
   float extent = 1e-6f;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    const auto song = catalog.find(keys[i]);
-    if (!song) continue;
+    const auto found = by_key.find(keys[i]);
+    if (found == by_key.end()) continue;
+    const Song* song = &found->second;
     MapPoint p;
     p.song_key = keys[i];
     p.id = song->id;

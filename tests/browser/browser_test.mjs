@@ -311,7 +311,11 @@ await check("the map: legend, a hover label, click to open, zoom and pan", async
   await page.fill("#prompt", "Christmas night");
   await page.press("#prompt", "Enter");
   await page.waitForFunction(() => /songs for “Christmas night”/.test(document.getElementById("status").textContent));
-  assert((await page.locator(".legend li").count()) === 3, "no legend");
+  assert((await page.locator(".legend li").count()) === 4, "no legend");
+  // Every song of the catalog: the texts and the recordings, each kind drawn in its colour.
+  const kinds = await page.evaluate(() => ({ texts: state.map.songs.filter((s) => !s.recording).length,
+                                             recordings: state.map.songs.filter((s) => s.recording).length }));
+  assert(kinds.texts > 0 && kinds.recordings > kinds.texts, `the map holds ${JSON.stringify(kinds)}`);
   await page.locator("#map").scrollIntoViewIfNeeded();
   // Where the first playlist song is drawn, in page pixels.
   const where = () => page.evaluate(() => {
