@@ -12,6 +12,7 @@
 #include "promptlist/error.h"
 #include "promptlist/catalog.h"
 #include "promptlist/model_store.h"
+#include "promptlist/track_facts.h"
 #include "promptlist/verse_index.h"
 
 namespace fs = std::filesystem;
@@ -50,8 +51,10 @@ void cmd_info(EngineOptions& paths) {
   if (fs::exists(paths.catalog)) {
     Catalog catalog(paths.catalog, CatalogAccess::read_only);
     const auto s = catalog.stats();
-    std::printf("catalog  %s: %zu songs, %zu with lyrics (%zu verses), %zu with audio features\n",
-                paths.catalog.c_str(), s.songs, s.songs_with_lyrics, s.verses, s.songs_with_features);
+    std::printf("catalog  %s: %zu songs (%zu recordings of one title and artist counted once), %zu with lyrics "
+                "(%zu verses), %zu with audio features\n",
+                paths.catalog.c_str(), s.songs, count_catalog_songs(catalog), s.songs_with_lyrics, s.verses,
+                s.songs_with_features);
   } else {
     std::printf("catalog  %s: missing (run 'promptlist import')\n", paths.catalog.c_str());
   }

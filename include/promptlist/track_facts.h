@@ -36,6 +36,10 @@ struct TrackFact {
 // The share of t's playlists filed under genre (0: none).
 float genre_share_of(const TrackFact& t, const std::string& genre);
 
+// How many songs the catalog holds as a listener counts them: every song
+// with lyrics or audio features, the recordings of one song (song_of) once.
+std::size_t count_catalog_songs(const Catalog& catalog);
+
 class TrackFacts {
  public:
   TrackFacts(const std::vector<Song>& tracks, const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
@@ -63,6 +67,11 @@ class TrackFacts {
   // "Song (feat. X)" -> "bohemian rhapsody", "help", "song"), so that one
   // song is listed once.
   static std::string song_title(std::string_view title);
+  // The song a recording is of, as one key: its song_title() and its
+  // normalised artist. Recordings with the same key are one song.
+  static std::string song_of(const Song& recording);
+  // How many songs the recordings are (each song_of() counted once).
+  static std::size_t count_songs(const std::vector<Song>& recordings);
   // words[begin, end) joined by one space: a prompt's phrase, compared with
   // normalised names.
   static std::string phrase(const std::vector<std::string>& words, std::size_t begin, std::size_t end);

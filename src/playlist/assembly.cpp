@@ -28,8 +28,6 @@ PlaylistEntry entry_for(const Song& song, double score) {
   return e;
 }
 
-// One song, whichever recording: "bohemian rhapsody\nqueen".
-std::string song_of(const Song& song) { return TrackFacts::song_title(song.title) + "\n" + TrackFacts::normalise(song.artist); }
 
 }  // namespace
 
@@ -49,17 +47,17 @@ std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidate
                    [&](std::size_t a, std::size_t b) { return candidates[a].score > candidates[b].score; });
   std::vector<PlaylistEntry> entries;
   std::map<std::string, std::size_t> per_artist;
-  std::set<std::string> recordings;  // song_of() the entries, and of the seed
+  std::set<std::string> recordings;  // TrackFacts::song_of() the entries, and of the seed
   // Their titles too: five covers of "White Christmas" by five artists are
   // five songs, but not a playlist a listener wants.
   std::set<std::string> titles;
-  if (seed) recordings.insert(song_of(*seed)), titles.insert(TrackFacts::song_title(seed->title));
+  if (seed) recordings.insert(TrackFacts::song_of(*seed)), titles.insert(TrackFacts::song_title(seed->title));
   for (std::size_t i : ranked) {
     if (entries.size() >= request.n) break;
     const FusedCandidate& c = candidates[i];
     const Song* song = songs.find(c.song_key);
     if (!song || (request.recordings_only && song->spotify_id.empty())) continue;
-    if (!recordings.insert(song_of(*song)).second) continue;  // the same song again (a remaster, under another id)
+    if (!recordings.insert(TrackFacts::song_of(*song)).second) continue;  // the same song again (a remaster, under another id)
     if (!titles.insert(TrackFacts::song_title(song->title)).second) continue;  // another song of that title
     std::size_t& by_artist = per_artist[lowercase_ascii(song->artist)];
     if (request.max_per_artist && by_artist >= request.max_per_artist) continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "promptlist/text.h"
 
@@ -62,6 +63,25 @@ std::string TrackFacts::song_title(std::string_view title) {
   }
   std::string normalised = normalise(kept);
   return normalised.empty() ? normalise(title) : normalised;
+}
+
+std::string TrackFacts::song_of(const Song& recording) {
+  return song_title(recording.title) + '\n' + normalise(recording.artist);
+}
+
+std::size_t count_catalog_songs(const Catalog& catalog) {
+  auto songs = catalog.songs_with_features();
+  std::unordered_set<std::int64_t> keys;
+  for (const Song& s : songs) keys.insert(s.key);
+  for (Song& s : catalog.songs_with_lyrics())
+    if (!keys.count(s.key)) songs.push_back(std::move(s));
+  return TrackFacts::count_songs(songs);
+}
+
+std::size_t TrackFacts::count_songs(const std::vector<Song>& recordings) {
+  std::unordered_set<std::string> songs;
+  for (const Song& r : recordings) songs.insert(song_of(r));
+  return songs.size();
 }
 
 const TrackFact* TrackFacts::find(std::int64_t song_key) const {

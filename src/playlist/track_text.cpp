@@ -12,11 +12,6 @@ namespace promptlist {
 
 namespace {
 
-// The song a recording is of: its title without the version, and its artist.
-std::string song_of(const Song& track) {
-  return TrackFacts::song_title(track.title) + '\n' + TrackFacts::normalise(track.artist);
-}
-
 double popularity(const Song& track) {
   const auto p = track.features[Feature::popularity];
   return p ? *p : -1;
@@ -69,7 +64,7 @@ std::vector<VerseChunk> track_texts(const std::vector<Song>& tracks,
   // The most popular recording of each song (ties: the first in catalog order).
   std::unordered_map<std::string, std::size_t> best;
   for (std::size_t i = 0; i < tracks.size(); ++i) {
-    auto [it, inserted] = best.try_emplace(song_of(tracks[i]), i);
+    auto [it, inserted] = best.try_emplace(TrackFacts::song_of(tracks[i]), i);
     if (!inserted && popularity(tracks[i]) > popularity(tracks[it->second])) it->second = i;
   }
   std::unordered_map<std::int64_t, std::vector<const PlaylistLabel*>> playlists;

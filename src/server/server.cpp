@@ -15,6 +15,7 @@
 #include "promptlist/error.h"
 #include "promptlist/playlist_export.h"
 #include "promptlist/text.h"
+#include "promptlist/track_facts.h"
 #include "promptlist/verse_chunker.h"
 #include "server/bounded_http_server.h"
 
@@ -37,6 +38,7 @@ struct Server::Impl {
   std::atomic<Phase> phase{Phase::idle};
   std::atomic<bool> stop_requested{false};
   CatalogStats catalog_stats;  // counted once: the catalog does not change while serving
+  std::size_t distinct_songs = 0;  // ... and its songs, the recordings of one song once (count_catalog_songs)
   json engine_json;            // Engine::describe(), made once
 
   explicit Impl(const Engine& e) : engine(e), sources(e.sources()) {}
@@ -161,6 +163,7 @@ struct Server::Impl {
            {"version", PROMPTLIST_VERSION},
            {"model", engine_json["model"]},
            {"songs", stats.songs},
+           {"distinct_songs", distinct_songs},  // the recordings of one title and artist once
            {"songs_with_lyrics", stats.songs_with_lyrics},
            {"songs_with_features", stats.songs_with_features},
            {"signals", engine_json["signals"]},
@@ -295,6 +298,7 @@ Server::Server(const Engine& engine, ServerOptions options) : impl_(std::make_un
     impl_->map = std::make_unique<CatalogMap>(std::vector{engine.index(), engine.track_index()}, engine.catalog());
   impl_->options = std::move(options);
   impl_->catalog_stats = engine.catalog().stats();
+  impl_->distinct_songs = count_catalog_songs(engine.catalog());
   impl_->engine_json = engine.describe();
   impl_->routes();
 }

@@ -31,8 +31,6 @@ std::vector<VerseChunk> world_texts() {
   return track_texts(world().catalog->songs_with_features(), world().catalog->playlist_memberships());
 }
 
-std::string song_of(const Song& s) { return TrackFacts::song_title(s.title) + "|" + TrackFacts::normalise(s.artist); }
-
 double popularity(const Song& s) { return s.features[Feature::popularity].value_or(-1); }
 
 const Engine& engine() { return *world().engine; }
@@ -44,13 +42,14 @@ TEST(TrackTexts, OnePerSongByKeyTheMostPopularRecordingKept) {
   const auto texts = world_texts();
   std::map<std::string, std::vector<const Song*>> recordings;
   std::map<std::int64_t, const Song*> by_key;
-  for (const auto& t : tracks) recordings[song_of(t)].push_back(&t), by_key[t.key] = &t;
+  for (const auto& t : tracks) recordings[TrackFacts::song_of(t)].push_back(&t), by_key[t.key] = &t;
   ASSERT_EQ(texts.size(), recordings.size());
+  EXPECT_EQ(TrackFacts::count_songs(tracks), recordings.size());
   EXPECT_LT(texts.size(), tracks.size()) << "the catalog holds songs under several ids; each must be one text";
   for (std::size_t i = 1; i < texts.size(); ++i) ASSERT_LT(texts[i - 1].song_key, texts[i].song_key);
   for (const auto& text : texts) {
     const Song& kept = *by_key.at(text.song_key);
-    for (const Song* other : recordings.at(song_of(kept))) EXPECT_GE(popularity(kept), popularity(*other)) << kept.title;
+    for (const Song* other : recordings.at(TrackFacts::song_of(kept))) EXPECT_GE(popularity(kept), popularity(*other)) << kept.title;
     EXPECT_EQ(text.text.rfind(kept.title + ".", 0), 0u) << text.text;
     if (!kept.artist.empty() && kept.title.find(kept.artist) == std::string::npos &&
         kept.collection.find(kept.artist) == std::string::npos) {

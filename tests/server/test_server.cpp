@@ -11,6 +11,7 @@
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/index_builder.h"
 #include "promptlist/server.h"
+#include "promptlist/track_facts.h"
 #include "promptlist/sif_embedder.h"
 #include "test_support.h"
 #include "test_world.h"
@@ -77,6 +78,11 @@ TEST(ServerApi, HealthSaysWhatTheCatalogHas) {
   EXPECT_TRUE(j["lyrics"].get<bool>());
   EXPECT_TRUE(j["sound"].get<bool>());
   EXPECT_EQ(j["songs_with_lyrics"], 300);
+  // The 3000 feature rows hold songs under several ids: counted once, there are fewer songs.
+  const auto tracks = world().world->catalog->songs_with_features();
+  EXPECT_EQ(j["distinct_songs"].get<std::size_t>(),
+            TrackFacts::count_songs(world().world->catalog->songs_with_lyrics()) + TrackFacts::count_songs(tracks));
+  EXPECT_LT(j["distinct_songs"].get<std::size_t>(), j["songs"].get<std::size_t>());
 }
 
 TEST(ServerApi, PlaylistWithOverridesAndMap) {
