@@ -32,7 +32,8 @@ struct FusionOptions {
 struct FusedCandidate {
   std::int64_t song_key = 0;
   std::vector<std::optional<SignalHit>> hits;  // one slot per signal, in the signals' order
-  double score = 0;                            // set by fuse()
+  double score = 0;                            // set by fuse(), times acceptance
+  double acceptance = 1;                       // the product of the signals' acceptance of it (signal.h)
 };
 
 // How one signal counts in a fusion of several.

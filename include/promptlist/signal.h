@@ -81,6 +81,11 @@ class SignalRun {
   // weighs a signal of general fit by it, so a verse at cosine 0.3 for
   // "upbeat music for working out" does not take half the list.
   virtual double evidence() const { return 1.0; }
+  // How far this signal lets a song it judged keep its fused score, in
+  // (0, 1]: fusion multiplies the score by it. Rank fusion alone cannot say
+  // "no": a title that says "chill" would lead "chill songs without vocals"
+  // though its track has vocals. 1: no objection (the default).
+  virtual double acceptance(const SignalHit&) const { return 1.0; }
 };
 
 class Signal {

@@ -20,6 +20,7 @@ void fuse(std::vector<FusedCandidate>& candidates, const std::vector<double>& be
       c.score += signals == 1 ? c.hits[s]->score / best_scores[s] : w.weight / (options.rrf_k + place);
     }
     if (signals > 1) c.score *= k1 / total_weight;
+    c.score *= c.acceptance;
   }
 }
 

@@ -107,9 +107,11 @@ std::vector<FusedCandidate> gather(const StartedSignals& started, std::size_t po
   }
   if (runs.size() > 1)
     for (auto& c : candidates)
-      for (std::size_t r = 0; r < runs.size(); ++r)
+      for (std::size_t r = 0; r < runs.size(); ++r) {
         if (!c.hits[r])
           if (const Song* song = songs.find(c.song_key)) c.hits[r] = runs[r]->judge(*song);
+        if (c.hits[r]) c.acceptance *= runs[r]->acceptance(*c.hits[r]);
+      }
   return candidates;
 }
 

@@ -12,7 +12,7 @@ bool is_function_word(const std::string& w) {
       "and", "the", "for", "with", "are", "was", "but", "not", "you", "your", "our", "his", "her", "its",
       "this", "that", "from", "into", "some", "all", "any", "can", "will", "has", "have", "had", "who",
       "what", "when", "where", "which", "about", "want", "need", "like", "songs", "song", "music", "n't",
-      "out", "off", "just", "get", "got", "something", "anything", "kind", "stuff"};
+      "just", "get", "got", "something", "anything", "kind", "stuff"};
   return w.size() < 3 || kWords.count(w) != 0;
 }
 

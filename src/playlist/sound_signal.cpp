@@ -85,6 +85,13 @@ class SoundRun : public SignalRun {
       if (goal) said += goal->source == TargetSource::predicted ? goal->confidence : 1.0;
     return std::clamp(said / kFull, kFloor, 1.0);
   }
+  // A track that fits worse than a typical one (a fit of about half) is held
+  // back in proportion to how much the prompt says of sound: "without
+  // vocals" on a sung track, "for sleep" on a loud one.
+  double acceptance(const SignalHit& hit) const override {
+    constexpr double kTypical = 0.5;
+    return 1.0 - evidence() * std::clamp((kTypical - hit.score) / kTypical, 0.0, 1.0);
+  }
   double best_score() const override {
     return by_fit_.empty() ? 1.0 : std::max(1e-6, static_cast<double>(fit_of_[by_fit_[0]]));
   }

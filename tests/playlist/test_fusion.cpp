@@ -175,6 +175,15 @@ TEST(Fusion, AWeakSignalGetsFewerPlacesNotNone) {
   for (std::size_t i = 0; i < 20; ++i) EXPECT_LT(c[i].song_key, 100) << i;
 }
 
+TEST(Fusion, ASongASignalObjectsToKeepsOnlyThatShareOfItsScore) {
+  std::vector<FusedCandidate> c = {{1, {SignalHit{1, 1.0, 0}, SignalHit{1, 0.5, 3}}, 0},
+                                   {2, {SignalHit{2, 1.0, 0}, SignalHit{2, 0.5, 3}}, 0}};
+  c[1].acceptance = 0.4;
+  fuse(c, {1.0, 1.0}, FusionOptions{});
+  EXPECT_GT(c[0].score, 0);
+  EXPECT_DOUBLE_EQ(c[1].score, 0.4 * c[0].score);
+}
+
 TEST(Fusion, AnUnknownSignalIsRefusedByName) {
   try {
     generate("calm night", "vibes");

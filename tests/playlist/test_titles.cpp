@@ -222,3 +222,19 @@ TEST(TitlesSignal, JoinsTheDefaultMixAndJudgesWhatOthersFound) {
   for (const auto& e : p.entries) by_two += e.found_by.size() >= 2;
   EXPECT_GT(by_two, 0u) << "no song was found by two signals";
 }
+
+TEST(TitlesSignal, ATitleThatSaysItDoesNotOutweighASoundThePromptRulesOut) {
+  PlaylistRequest r;
+  r.prompt = "chill songs without vocals";  // titles say "chill"; most such tracks are sung
+  r.n = 9;
+  const Playlist p = engine().playlist(r);
+  ASSERT_TRUE(p.uses("sound"));
+  std::size_t tracks = 0;
+  for (const auto& e : p.entries) {
+    const auto inst = e.features[Feature::instrumentalness];
+    if (!inst) continue;
+    ++tracks;
+    EXPECT_GE(*inst, 0.5) << e.title << ": " << e.why;
+  }
+  EXPECT_GT(tracks, 0u);
+}
