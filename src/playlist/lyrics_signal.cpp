@@ -2,10 +2,10 @@
 // each song represented by its best chunk.
 #include <algorithm>
 #include <cstdio>
-#include <numeric>
 #include <set>
 #include <unordered_map>
 
+#include "playlist/best_first.h"
 #include "playlist/signals.h"
 #include "promptlist/feature_predictor.h"
 #include "promptlist/text.h"
@@ -40,9 +40,7 @@ class LyricsRun : public SignalRun {
         scoring_(request.scoring),
         prompt_words_(word_tokens(request.prompt)),
         playlist_(playlist),
-        order_(index_.size()) {
-    std::iota(order_.begin(), order_.end(), 0u);
-  }
+        order_(scores_.combined) {}
 
   // Widens top_k (doubling) until the best top_k chunks hold `pool`
   // distinct songs, then returns every song among them at its best chunk.
@@ -50,18 +48,19 @@ class LyricsRun : public SignalRun {
     const std::size_t total = order_.size();
     std::size_t top_k = std::min(total, pool);
     for (;;) {
-      sort_best(top_k);
+      const auto& best = order_.first(top_k);
       std::set<std::int64_t> distinct;
-      for (std::size_t i = 0; i < top_k; ++i) distinct.insert(index_.chunk_song(order_[i]));
+      for (std::size_t i = 0; i < top_k; ++i) distinct.insert(index_.chunk_song(best[i]));
       if (distinct.size() >= pool || top_k >= total) break;
       top_k = std::min(total, top_k * 2);
     }
     std::vector<SignalHit> hits;
     best_chunk_.clear();
+    const auto& best = order_.first(top_k);
     for (std::size_t i = 0; i < top_k; ++i) {
-      const std::int64_t song = index_.chunk_song(order_[i]);
-      if (best_chunk_.try_emplace(song, order_[i]).second)  // chunks come best first: this is the song's best
-        hits.push_back({song, scores_.combined[order_[i]], hits.size()});
+      const std::int64_t song = index_.chunk_song(best[i]);
+      if (best_chunk_.try_emplace(song, best[i]).second)  // chunks come best first: this is the song's best
+        hits.push_back({song, scores_.combined[best[i]], hits.size()});
     }
     exhausted_ = top_k >= total;
     playlist_.top_k = top_k;
@@ -69,17 +68,12 @@ class LyricsRun : public SignalRun {
   }
 
   bool exhausted() const override { return exhausted_; }
-  double best_score() const override { return order_.empty() ? 1.0 : std::max(1e-6f, scores_.combined[order_[0]]); }
+  double best_score() const override { return order_.best_score(); }
   // By the closest verse's meaning: all-MiniLM-L6-v2 puts a verse that is
   // about the prompt ("cowboys on the range", "Christmas night") at 0.5 or
   // more, and the best verse for a prompt no verse is about ("upbeat music
   // for working out") near 0.3.
-  double evidence() const override {
-    constexpr double kUnrelated = 0.3, kAbout = 0.55, kFloor = 0.05;
-    float best = 0;
-    for (float c : scores_.semantic) best = std::max(best, c);
-    return std::clamp((best - kUnrelated) / (kAbout - kUnrelated), kFloor, 1.0);
-  }
+  double evidence() const override { return cosine_evidence(scores_.semantic, 0.3, 0.55); }
   // Songs found by another signal have no lyrics match unless this signal found them.
   std::optional<SignalHit> judge(const Song&) override { return std::nullopt; }
 
@@ -100,25 +94,12 @@ class LyricsRun : public SignalRun {
   }
 
  private:
-  // Chunks best first, sorted lazily as top_k widens.
-  void sort_best(std::size_t top_k) {
-    if (top_k <= sorted_) return;
-    const auto& combined = scores_.combined;
-    std::partial_sort(order_.begin() + static_cast<std::ptrdiff_t>(sorted_),
-                      order_.begin() + static_cast<std::ptrdiff_t>(top_k), order_.end(),
-                      [&](std::uint32_t a, std::uint32_t b) {
-                        return combined[a] > combined[b] || (combined[a] == combined[b] && a < b);
-                      });
-    sorted_ = top_k;
-  }
-
   const VerseIndex& index_;
   ChunkScores scores_;
   LyricsScoring scoring_;
   std::vector<std::string> prompt_words_;
   Playlist& playlist_;
-  std::vector<std::uint32_t> order_;  // chunk rows, best first up to sorted_
-  std::size_t sorted_ = 0;
+  mutable BestFirst order_;  // chunk rows by scores_.combined (sorted lazily, also by best_score)
   bool exhausted_ = false;
   std::unordered_map<std::int64_t, std::uint32_t> best_chunk_;  // song key -> its best chunk, of the last rank()
 };

@@ -3,9 +3,9 @@
 // meaning and by words (LyricsSearch over the track index: one row per song).
 #include <algorithm>
 #include <cstdio>
-#include <numeric>
 
 #include "features/describing_words.h"
+#include "playlist/best_first.h"
 #include "playlist/signals.h"
 #include "promptlist/catalog.h"
 #include "promptlist/text.h"
@@ -80,41 +80,34 @@ class TitlesRun : public SignalRun {
                                                                  : word_tokens(request.prompt)),
         catalog_(catalog),
         seed_(seed),
-        order_(index_.size()) {
-    std::iota(order_.begin(), order_.end(), 0u);
-  }
+        order_(scores_.combined) {}
 
   std::vector<SignalHit> rank(std::size_t pool) override {
     const std::size_t take = std::min(pool, order_.size());
-    sort_best(take);
+    const auto& best = order_.first(take);
     std::vector<SignalHit> hits;
-    for (std::size_t i = 0; i < take; ++i) hits.push_back({index_.chunk_song(order_[i]), scores_.combined[order_[i]], i});
+    for (std::size_t i = 0; i < take; ++i) hits.push_back({index_.chunk_song(best[i]), scores_.combined[best[i]], i});
     exhausted_ = take >= order_.size();
     return hits;
   }
 
   bool exhausted() const override { return exhausted_; }
-  double best_score() const override { return order_.empty() ? 1.0 : std::max(1e-6f, scores_.combined[order_[0]]); }
+  double best_score() const override { return order_.best_score(); }
 
   // By the closest track text's meaning: all-MiniLM-L6-v2 puts a title or
   // playlist that says what was asked ("workout", "Christmas", "summer
   // road trip") at 0.55 or more, and the best text for a prompt that no
   // title is about near 0.35.
-  double evidence() const override {
-    constexpr double kUnrelated = 0.35, kAbout = 0.6, kFloor = 0.05;
-    float best = 0;
-    for (float c : scores_.semantic) best = std::max(best, c);
-    return std::clamp((best - kUnrelated) / (kAbout - kUnrelated), kFloor, 1.0);
-  }
+  double evidence() const override { return cosine_evidence(scores_.semantic, 0.35, 0.6); }
 
   // A song another signal found ranks where its text does, if that is near the top.
   std::optional<SignalHit> judge(const Song& song) override {
     const auto row = row_of(song.key);
     if (!row) return std::nullopt;
     if (place_.empty()) {
-      sort_best(order_.size());
-      place_.resize(order_.size());
-      for (std::size_t i = 0; i < order_.size(); ++i) place_[order_[i]] = static_cast<std::uint32_t>(i);
+      const auto& all = order_.first(order_.size());
+      place_.resize(all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) place_[all[i]] = static_cast<std::uint32_t>(i);
     }
     if (place_[*row] >= kJudgedPlaces) return std::nullopt;
     return SignalHit{song.key, scores_.combined[*row], place_[*row]};
@@ -134,17 +127,6 @@ class TitlesRun : public SignalRun {
   }
 
  private:
-  void sort_best(std::size_t top_k) {
-    if (top_k <= sorted_) return;
-    const auto& combined = scores_.combined;
-    std::partial_sort(order_.begin() + static_cast<std::ptrdiff_t>(sorted_),
-                      order_.begin() + static_cast<std::ptrdiff_t>(top_k), order_.end(),
-                      [&](std::uint32_t a, std::uint32_t b) {
-                        return combined[a] > combined[b] || (combined[a] == combined[b] && a < b);
-                      });
-    sorted_ = top_k;
-  }
-
   // The track index holds one row per song, by song key (track_texts()).
   std::optional<std::uint32_t> row_of(std::int64_t song_key) const {
     std::size_t lo = 0, hi = index_.size();
@@ -162,8 +144,7 @@ class TitlesRun : public SignalRun {
   std::vector<std::string> prompt_words_;
   const Catalog& catalog_;
   std::optional<PlaylistSeed> seed_;
-  std::vector<std::uint32_t> order_;  // rows, best first up to sorted_
-  std::size_t sorted_ = 0;
+  mutable BestFirst order_;  // rows by scores_.combined (sorted lazily, also by best_score)
   std::vector<std::uint32_t> place_;  // row -> its place among all rows (filled on the first judge)
   bool exhausted_ = false;
 };
