@@ -183,7 +183,8 @@ class TitlesSignal : public Signal {
   std::unique_ptr<SignalRun> start_like(const SignalQuery& q, const Song& seed, Refusal& refusal) const {
     auto scores = search_->score_like(seed.key);
     if (!scores) {
-      refusal = {"\"" + seed.title + "\" has no title text", "\"" + seed.title + "\" is not in the track text index"};
+      // A text has no track text: nothing worth a note beside its verses.
+      refusal = {"", "\"" + seed.title + "\" is not in the track text index"};
       return nullptr;
     }
     PlaylistRequest semantic = q.request;
