@@ -141,6 +141,14 @@ function renderPlaylist(p) {
       mark.title = "A public-domain text: there is no recording to play";
       artist.append(" ", mark);
     }
+    const others = (s.other_spotify_ids || []).length;
+    if (others) {
+      const mark = document.createElement("span");
+      mark.className = "other-recordings";
+      mark.textContent = `+${others} other recording${others > 1 ? "s" : ""}`;
+      mark.title = "The catalog holds this song under other ids too (a remaster, a re-release): this is the best known";
+      artist.append(" ", mark);
+    }
     const listen = s.spotify_id ? spotifyControls(s) : null;
     const more = document.createElement("button");
     more.type = "button";

@@ -82,6 +82,10 @@ struct PlaylistOptions {
 struct PlaylistEntry {
   std::int64_t song_key = 0;
   std::string song_id, title, artist, collection, spotify_id;  // spotify_id empty: a text without a recording
+  // The song's other recordings in the catalog (a remaster, a re-release
+  // under another id), best known first. The entry itself is the best
+  // known one (TrackFacts::recordings_by_song), whichever a signal found.
+  std::vector<std::string> other_spotify_ids;
   std::optional<int> year;
   // What the playlist is ranked by. One signal: its score scaled by the
   // best (1 = the best song). Several: reciprocal rank fusion, scaled so

@@ -56,6 +56,9 @@ class TrackFacts {
   const std::vector<std::uint32_t>* tracks_in_genre(const std::string& genre) const;
   // Every track, most popular first (ties: catalog order), sorted once.
   const std::vector<std::uint32_t>& by_popularity() const { return by_popularity_; }
+  // The recordings of the song that tracks()[i] records (song_of), indices
+  // into tracks(), the best known first: i is among them.
+  const std::vector<std::uint32_t>& recordings_of(std::uint32_t i) const { return songs_[song_of_track_[i]]; }
   // How many words the longest artist and genre names have: how far a
   // prompt's phrases need to be looked up.
   std::size_t longest_name_words() const { return longest_name_words_; }
@@ -70,6 +73,11 @@ class TrackFacts {
   // The song a recording is of, as one key: its song_title() and its
   // normalised artist. Recordings with the same key are one song.
   static std::string song_of(const Song& recording);
+  // The recordings grouped by song (song_of), indices into `recordings`:
+  // each group best known first (the most popular; ties: the first in
+  // order), the groups in the order of their first recording. The one rule
+  // of which recording stands for a song, in playlists and the track texts.
+  static std::vector<std::vector<std::uint32_t>> recordings_by_song(const std::vector<Song>& recordings);
   // How many songs the recordings are (each song_of() counted once).
   static std::size_t count_songs(const std::vector<Song>& recordings);
   // words[begin, end) joined by one space: a prompt's phrase, compared with
@@ -81,6 +89,8 @@ class TrackFacts {
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_artist_, by_genre_;
   std::unordered_map<std::int64_t, std::uint32_t> by_key_;  // song key -> index in tracks_
   std::vector<std::uint32_t> by_popularity_;
+  std::vector<std::vector<std::uint32_t>> songs_;  // recordings_by_song(tracks)
+  std::vector<std::uint32_t> song_of_track_;       // per track, its group in songs_
   std::size_t longest_name_words_ = 0;
 };
 

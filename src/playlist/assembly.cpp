@@ -29,6 +29,22 @@ PlaylistEntry entry_for(const Song& song, double score) {
 }
 
 
+// The best-known recording of the song `found` records (found itself when
+// it is, or is no track of facts), and the ids of the song's others.
+const Song* best_known(const Song& found, const TrackFacts* facts, SongLookup& songs,
+                       std::vector<std::string>& other_ids) {
+  const TrackFact* fact = facts ? facts->find(found.key) : nullptr;
+  if (!fact) return &found;
+  const Song* best = nullptr;
+  for (std::uint32_t i : facts->recordings_of(static_cast<std::uint32_t>(fact - facts->tracks().data()))) {
+    const Song* recording = songs.find(facts->tracks()[i].song_key);
+    if (!recording) continue;  // deleted since the facts were built
+    if (!best) best = recording;
+    else if (!recording->spotify_id.empty()) other_ids.push_back(recording->spotify_id);
+  }
+  return best ? best : &found;
+}
+
 }  // namespace
 
 const Song* SongLookup::find(std::int64_t key) {
@@ -40,7 +56,7 @@ const Song* SongLookup::find(std::int64_t key) {
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
                                     const std::vector<std::unique_ptr<SignalRun>>& runs,
                                     const std::vector<const Signal*>& signals, SongLookup& songs,
-                                    const PlaylistRequest& request, const Song* seed) {
+                                    const TrackFacts* facts, const PlaylistRequest& request, const Song* seed) {
   std::vector<std::size_t> ranked(candidates.size());
   std::iota(ranked.begin(), ranked.end(), std::size_t{0});
   std::stable_sort(ranked.begin(), ranked.end(),
@@ -62,10 +78,13 @@ std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidate
     std::size_t& by_artist = per_artist[lowercase_ascii(song->artist)];
     if (request.max_per_artist && by_artist >= request.max_per_artist) continue;
     ++by_artist;
-    PlaylistEntry e = entry_for(*song, c.score);
+    std::vector<std::string> other_ids;
+    const Song* shown = best_known(*song, facts, songs, other_ids);
+    PlaylistEntry e = entry_for(*shown, c.score);
+    e.other_spotify_ids = std::move(other_ids);
     for (std::size_t s = 0; s < runs.size(); ++s) {
       if (!c.hits[s]) continue;
-      runs[s]->explain(*c.hits[s], *song, e);
+      runs[s]->explain(*c.hits[s], *shown, e);
       e.found_by.emplace_back(signals[s]->name());
     }
     entries.push_back(std::move(e));

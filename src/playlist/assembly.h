@@ -26,12 +26,15 @@ class SongLookup {
 // Walks the candidates best first (by score, ties in their order) and makes
 // at most request.n entries (recordings only when the request says so):
 // each song once (another recording of a song listed, or of the seed of a
-// "like" request, is skipped: TrackFacts::song_title), at most request.max_per_artist
-// per artist, each with every signal's evidence and why-line (runs[i] of
-// signals[i] explains hits[i]).
+// "like" request, is skipped: TrackFacts::song_of; so is another song of a
+// title listed), at most request.max_per_artist per artist, each with every
+// signal's evidence and why-line (runs[i] of signals[i] explains hits[i]).
+// With facts, an entry is its song's best-known recording and lists the
+// others, whichever recording the signals found.
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,
                                     const std::vector<std::unique_ptr<SignalRun>>& runs,
                                     const std::vector<const Signal*>& signals, SongLookup& songs,
-                                    const PlaylistRequest& request, const Song* seed = nullptr);
+                                    const TrackFacts* facts, const PlaylistRequest& request,
+                                    const Song* seed = nullptr);
 
 }  // namespace promptlist

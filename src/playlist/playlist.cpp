@@ -152,7 +152,7 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
       else weights.push_back({1.0, run->evidence()});
     }
     fuse(candidates, best, options.fusion, weights);
-    playlist.entries = assemble(candidates, started.runs, started.signals, songs, request, seed);
+    playlist.entries = assemble(candidates, started.runs, started.signals, songs, sources.facts, request, seed);
     if (playlist.entries.size() >= request.n || all_exhausted(started)) break;
   }
   if (playlist.entries.size() < request.n)
@@ -184,6 +184,7 @@ nlohmann::json to_json(const Playlist& p) {
         {"year", e.year ? nlohmann::json(*e.year) : nlohmann::json(nullptr)},
         {"spotify_id", e.spotify_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.spotify_id)},
         {"recording", !e.spotify_id.empty()},
+        {"other_spotify_ids", e.other_spotify_ids},
         {"score", e.score},
         {"match", match},
         {"sound", sound},

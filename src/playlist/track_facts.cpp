@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "promptlist/text.h"
@@ -15,6 +16,11 @@ std::optional<int> decade_of(const Song& s) {
   for (const auto& tag : s.tags)
     if (tag.rfind("decade:", 0) == 0) return std::atoi(tag.c_str() + 7);
   return std::nullopt;
+}
+
+double popularity_of(const Song& s) {
+  const auto p = s.features[Feature::popularity];
+  return p ? *p : -1;  // unknown: less known than any track with a figure
 }
 
 std::size_t word_count(const std::string& normalised) {
@@ -78,11 +84,22 @@ std::size_t count_catalog_songs(const Catalog& catalog) {
   return TrackFacts::count_songs(songs);
 }
 
-std::size_t TrackFacts::count_songs(const std::vector<Song>& recordings) {
-  std::unordered_set<std::string> songs;
-  for (const Song& r : recordings) songs.insert(song_of(r));
-  return songs.size();
+std::vector<std::vector<std::uint32_t>> TrackFacts::recordings_by_song(const std::vector<Song>& recordings) {
+  std::vector<std::vector<std::uint32_t>> songs;
+  std::unordered_map<std::string, std::size_t> group_of;
+  for (std::uint32_t i = 0; i < recordings.size(); ++i) {
+    auto [it, inserted] = group_of.try_emplace(song_of(recordings[i]), songs.size());
+    if (inserted) songs.emplace_back();
+    songs[it->second].push_back(i);
+  }
+  for (auto& group : songs)
+    std::stable_sort(group.begin(), group.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return popularity_of(recordings[a]) > popularity_of(recordings[b]);
+    });
+  return songs;
 }
+
+std::size_t TrackFacts::count_songs(const std::vector<Song>& recordings) { return recordings_by_song(recordings).size(); }
 
 const TrackFact* TrackFacts::find(std::int64_t song_key) const {
   auto it = by_key_.find(song_key);
@@ -103,7 +120,7 @@ TrackFacts::TrackFacts(const std::vector<Song>& tracks,
     t.artist = s.artist;
     t.year = s.year;
     t.decade = decade_of(s);
-    if (auto p = s.features[Feature::popularity]) t.popularity = *p;
+    t.popularity = popularity_of(s);
     by_key_[s.key] = static_cast<std::uint32_t>(tracks_.size());
     tracks_.push_back(std::move(t));
   }
@@ -131,6 +148,10 @@ TrackFacts::TrackFacts(const std::vector<Song>& tracks,
   const auto most_popular_first = [&](std::uint32_t a, std::uint32_t b) {
     return tracks_[a].popularity > tracks_[b].popularity || (tracks_[a].popularity == tracks_[b].popularity && a < b);
   };
+  songs_ = recordings_by_song(tracks);
+  song_of_track_.resize(tracks_.size());
+  for (std::uint32_t g = 0; g < songs_.size(); ++g)
+    for (std::uint32_t i : songs_[g]) song_of_track_[i] = g;
   by_popularity_.resize(tracks_.size());
   for (std::uint32_t i = 0; i < tracks_.size(); ++i) by_popularity_[i] = i;
   std::sort(by_popularity_.begin(), by_popularity_.end(), most_popular_first);

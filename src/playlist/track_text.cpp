@@ -3,7 +3,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <set>
 #include <unordered_map>
 
 #include "promptlist/track_facts.h"
@@ -11,11 +10,6 @@
 namespace promptlist {
 
 namespace {
-
-double popularity(const Song& track) {
-  const auto p = track.features[Feature::popularity];
-  return p ? *p : -1;
-}
 
 // Appends "Label: a<sep>b<sep>c. " for the values, each once, in order.
 void append_list(std::string& out, const char* label, const std::vector<std::string>& values, const char* sep) {
@@ -61,21 +55,15 @@ std::string track_text(const Song& track, const std::vector<const PlaylistLabel*
 
 std::vector<VerseChunk> track_texts(const std::vector<Song>& tracks,
                                     const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
-  // The most popular recording of each song (ties: the first in catalog order).
-  std::unordered_map<std::string, std::size_t> best;
-  for (std::size_t i = 0; i < tracks.size(); ++i) {
-    auto [it, inserted] = best.try_emplace(TrackFacts::song_of(tracks[i]), i);
-    if (!inserted && popularity(tracks[i]) > popularity(tracks[it->second])) it->second = i;
-  }
   std::unordered_map<std::int64_t, std::vector<const PlaylistLabel*>> playlists;
   for (const auto& [key, label] : memberships) playlists[key].push_back(&label);
-  std::set<std::size_t> kept;
-  for (const auto& [song, i] : best) kept.insert(i);
-
+  const auto songs = TrackFacts::recordings_by_song(tracks);
   std::vector<VerseChunk> out;
-  out.reserve(kept.size());
+  out.reserve(songs.size());
   static const std::vector<const PlaylistLabel*> kNone;
-  for (std::size_t i : kept) {
+  for (const auto& recordings : songs) {
+    const std::uint32_t i = recordings.front();  // the best known
+
     const auto it = playlists.find(tracks[i].key);
     VerseChunk chunk;
     chunk.song_key = tracks[i].key;

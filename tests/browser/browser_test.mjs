@@ -80,6 +80,19 @@ await check("opening a song shows its lyrics with the matched verse highlighted 
   await page.screenshot({ path: path.join(artifacts, "song.png"), fullPage: true });
 });
 
+await check("a song the catalog holds under several ids says so", async () => {
+  await page.fill("#prompt", "songs like Queen");
+  const [reply] = await Promise.all([page.waitForResponse("**/api/playlist"), page.press("#prompt", "Enter")]);
+  const playlist = await reply.json();
+  await page.waitForFunction(() => /songs for “songs like Queen/.test(document.getElementById("status").textContent));
+  const withOthers = playlist.songs.filter((s) => s.other_spotify_ids.length > 0);
+  assert(withOthers.length > 0, "no Queen song has other recordings in the catalog");
+  const marks = await page.locator("#playlist .other-recordings").allTextContents();
+  assert(marks.length === withOthers.length, `${marks.length} marked, ${withOthers.length} with other recordings`);
+  const n = withOthers[0].other_spotify_ids.length;
+  assert(marks[0] === `+${n} other recording${n > 1 ? "s" : ""}`, marks[0]);
+});
+
 await check("only songs with a recording, when asked", async () => {
   await page.check("#recordings-only");
   await page.fill("#prompt", "calm acoustic songs for studying");

@@ -117,8 +117,9 @@ TEST(EraRequest, TheTracksAreOfThatEra) {
   }
 }
 
-TEST(Recordings, NoPlaylistHoldsTheSameSongTwiceInAnyRecording) {
-  const char* prompts[] = {
+namespace {
+
+const char* const kVariedPrompts[] = {
       "running wild and free", "calm acoustic songs for studying", "songs like Queen", "90s throwbacks for a road trip",
       "I need energetic dance music for a party", "cowboys on the range", "a child falling asleep", "Christmas night",
       "hard rock", "latin pop", "songs from 2015", "sad songs about leaving", "Upbeat music for working out",
@@ -127,13 +128,49 @@ TEST(Recordings, NoPlaylistHoldsTheSameSongTwiceInAnyRecording) {
       "songs from the 80s", "neo soul", "rap", "dance pop", "driving at night", "morning coffee", "big room",
       "electro house", "tropical", "acoustic", "slow dance", "winter snow", "the harvest", "a horse race",
       "a soldier leaving home", "the sea", "friends", "freedom", "hope", "dreams", "fire", "stars", "home", "rock"};
-  for (const char* prompt : prompts) {
+
+double popularity(const Song& s) { return s.features[Feature::popularity].value_or(-1); }
+
+}  // namespace
+
+TEST(Recordings, NoPlaylistHoldsTheSameSongTwiceInAnyRecording) {
+  for (const char* prompt : kVariedPrompts) {
     const Playlist p = generate(prompt, 20);
     std::set<std::string> seen;
     for (const auto& e : p.entries)
       EXPECT_TRUE(seen.insert(TrackFacts::song_title(e.title) + "\n" + TrackFacts::normalise(e.artist)).second)
           << prompt << ": " << e.title << " - " << e.artist << " twice";
   }
+}
+
+TEST(Recordings, AnEntryIsItsSongsBestKnownRecordingAndListsTheOthers) {
+  const auto& facts = *world().engine->sources().facts;
+  const Catalog& catalog = world().engine->catalog();
+  std::size_t with_others = 0;
+  for (const char* prompt : kVariedPrompts) {
+    const Playlist p = generate(prompt, 20);
+    const nlohmann::json j = to_json(p);
+    for (std::size_t i = 0; i < p.entries.size(); ++i) {
+      const PlaylistEntry& e = p.entries[i];
+      EXPECT_EQ(j["songs"][i]["other_spotify_ids"].size(), e.other_spotify_ids.size());
+      const TrackFact* fact = facts.find(e.song_key);
+      if (!fact) {
+        EXPECT_TRUE(e.other_spotify_ids.empty()) << e.title;  // a text: no recordings
+        continue;
+      }
+      const auto& recordings = facts.recordings_of(static_cast<std::uint32_t>(fact - facts.tracks().data()));
+      ASSERT_EQ(e.other_spotify_ids.size() + 1, recordings.size()) << prompt << ": " << e.title;
+      with_others += recordings.size() > 1;
+      const double shown = popularity(*catalog.find(e.song_key));
+      std::set<std::string> others(e.other_spotify_ids.begin(), e.other_spotify_ids.end());
+      for (std::uint32_t r : recordings) {
+        const Song other = *catalog.find(facts.tracks()[r].song_key);
+        EXPECT_GE(shown, popularity(other)) << prompt << ": " << e.title << " shown, " << other.title << " better known";
+        if (other.key != e.song_key) EXPECT_TRUE(others.count(other.spotify_id)) << e.title << ": " << other.spotify_id;
+      }
+    }
+  }
+  EXPECT_GE(with_others, 5u) << "the prompts list songs with several recordings";
 }
 
 TEST(Recordings, APromptWithoutVocalsGetsNoTexts) {
