@@ -44,8 +44,10 @@ std::unique_ptr<World> make_world(const WorldSpec& spec) {
     const auto embedder = open_embedder(options);
     build_verse_index(*w->catalog, *embedder, options.index);
     build_sound_model(*w->catalog, *embedder, sound_model_path_for(options.home, embedder->model_id()));
-    if (auto texts = track_texts(w->catalog->songs_with_features(), w->catalog->playlist_memberships()); !texts.empty()) {
-      const auto fingerprint = track_texts_fingerprint(texts);
+    const auto tracks = w->catalog->songs_with_features();
+    const auto memberships = w->catalog->playlist_memberships();
+    if (auto texts = track_texts(tracks, memberships); !texts.empty()) {
+      const auto fingerprint = track_texts_fingerprint(tracks, memberships);
       build_chunk_index(std::move(texts), fingerprint, *embedder, track_index_path_for(options.home, embedder->model_id()));
     }
     w->engine = std::make_unique<Engine>(options);

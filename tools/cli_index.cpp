@@ -44,28 +44,35 @@ bool sound_model_is_current(const std::string& path, const Embedder& embedder) {
   }
 }
 
-// The track texts of the catalog's tracks (empty: no tracks).
-std::vector<VerseChunk> catalog_track_texts(const Catalog& catalog) {
-  return track_texts(catalog.songs_with_features(), catalog.playlist_memberships());
+// The catalog's tracks and their playlists: what the track texts are made of.
+struct TrackTextInputs {
+  std::vector<Song> tracks;
+  std::vector<std::pair<std::int64_t, PlaylistLabel>> memberships;
+  std::uint64_t fingerprint() const { return track_texts_fingerprint(tracks, memberships); }
+};
+
+TrackTextInputs track_text_inputs(const Catalog& catalog) {
+  return {catalog.songs_with_features(), catalog.playlist_memberships()};
 }
 
-// Whether the track index at path was built by this model from these texts.
-bool track_index_is_current(const std::string& path, const Embedder& embedder, const std::vector<VerseChunk>& texts) {
+// Whether the track index at path was built by this model from these inputs.
+bool track_index_is_current(const std::string& path, const Embedder& embedder, const TrackTextInputs& inputs) {
   if (!fs::exists(path)) return false;
   try {
-    return VerseIndex(path, embedder.model_id()).catalog_fingerprint() == track_texts_fingerprint(texts);
+    return VerseIndex(path, embedder.model_id()).catalog_fingerprint() == inputs.fingerprint();
   } catch (const Error&) {
     return false;
   }
 }
 
-// Embeds every song's title, artist, album, playlists and genres into the
-// track index (the titles signal and the map read it).
-void index_track_texts(const EngineOptions& paths, const Embedder& embedder, std::vector<VerseChunk> texts) {
+// Embeds every song's title, album, playlists and genres into the track
+// index (the titles signal and the map read it).
+void index_track_texts(const EngineOptions& paths, const Embedder& embedder, const TrackTextInputs& inputs) {
+  std::vector<VerseChunk> texts = track_texts(inputs.tracks, inputs.memberships);
   if (texts.empty()) return;  // no tracks
   const auto t0 = std::chrono::steady_clock::now();
   const std::string path = track_index_path_for(paths.home, embedder.model_id());
-  const std::uint64_t fingerprint = track_texts_fingerprint(texts);
+  const std::uint64_t fingerprint = inputs.fingerprint();
   ProgressBar bar("embedding track texts");
   IndexBuildOptions options;
   options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
@@ -95,11 +102,11 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   auto embedder = open_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog);
-  auto texts = catalog_track_texts(catalog);
+  const TrackTextInputs texts = track_text_inputs(catalog);
   if (if_stale && index_is_current(paths.index, *embedder, catalog)) {
     std::printf("%s: already indexed with %s for this catalog\n", paths.index.c_str(), embedder->model_id().c_str());
     if (!track_index_is_current(track_index_path_for(paths.home, embedder->model_id()), *embedder, texts))
-      index_track_texts(paths, *embedder, std::move(texts));
+      index_track_texts(paths, *embedder, texts);
     if (!sound_model_is_current(sound_model_path_for(paths.home, embedder->model_id()), *embedder))
       learn_sound_model(paths, *embedder, catalog);
     return;
@@ -116,7 +123,7 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   std::printf("  %zu tokens, %zu unknown to the model (%.1f%%), %zu chunks truncated\n", r.embed.tokens,
               r.embed.unknown, r.embed.tokens ? 100.0 * r.embed.unknown / r.embed.tokens : 0.0, r.embed.truncated);
   std::printf("  wrote %s (%.1f MB)\n", paths.index.c_str(), static_cast<double>(fs::file_size(paths.index)) / 1e6);
-  index_track_texts(paths, *embedder, std::move(texts));
+  index_track_texts(paths, *embedder, texts);
   learn_sound_model(paths, *embedder, catalog);
 }
 

@@ -85,6 +85,9 @@ class TrackFacts {
   static std::string phrase(const std::vector<std::string>& words, std::size_t begin, std::size_t end);
 
  private:
+  void file_genres(const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
+  void sort_lists(const std::vector<Song>& tracks);
+
   std::vector<TrackFact> tracks_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_artist_, by_genre_;
   std::unordered_map<std::int64_t, std::uint32_t> by_key_;  // song key -> index in tracks_

@@ -5,7 +5,7 @@
 //   auto texts = track_texts(catalog.songs_with_features(), catalog.playlist_memberships());
 //   texts[0].text;   // "Born to Be Wild. Album: Steppenwolf (1968).
 //                    //  Playlists: Beast Mode; Classic Rock. Genres: rock, classic rock."
-//   track_texts_fingerprint(texts);   // what a track index was built from
+//   track_texts_fingerprint(tracks, memberships);   // what a track index was built from
 //
 // One entry per song: recordings of the same title (TrackFacts::song_title)
 // and artist are one, the most popular of them kept, as in playlists.
@@ -40,8 +40,11 @@ std::string track_text(const Song& track, const std::vector<const PlaylistLabel*
 std::vector<VerseChunk> track_texts(const std::vector<Song>& tracks,
                                     const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
 
-// XXH3-64 of every chunk's song key and text: a track index built from other
-// texts (the catalog changed) has another.
-std::uint64_t track_texts_fingerprint(const std::vector<VerseChunk>& texts);
+// XXH3-64 of everything track_texts() reads of the tracks and playlists
+// (and of its format's version): a track index built from another catalog
+// has another. Over the inputs, not the texts, so that a start checks it
+// without making 60,000 texts.
+std::uint64_t track_texts_fingerprint(const std::vector<Song>& tracks,
+                                      const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
 
 }  // namespace promptlist

@@ -1,5 +1,6 @@
 // The catalog's schema, the song upsert and every read query.
 #include <algorithm>
+#include <numeric>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -79,6 +80,25 @@ constexpr const char* kSongColumns =
 // a column named key too).
 constexpr const char* kSongColumnsQualified =
     "s.key, s.id, s.title, s.artist, s.collection, s.year, s.language, s.tags, s.source, s.license, s.spotify_id";
+
+// The number a "SELECT count(...)" gives.
+std::size_t count_rows(const SqliteDb& db, const char* sql) {
+  SqliteStatement st(db, sql);
+  st.step();
+  return static_cast<std::size_t>(st.int64(0));
+}
+
+// The songs by id, moved once each (a Song is large: sorting the songs
+// themselves swaps every string of 66,000 of them many times).
+std::vector<Song> sorted_by_id(std::vector<Song> songs) {
+  std::vector<std::uint32_t> order(songs.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return songs[a].id < songs[b].id; });
+  std::vector<Song> sorted;
+  sorted.reserve(songs.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(songs[i]));
+  return sorted;
+}
 
 Song read_song_row(const SqliteStatement& st) {
   Song s;
@@ -324,11 +344,7 @@ const std::string& Catalog::path() const { return impl_->db.path(); }
 
 CatalogStats Catalog::stats() const {
   CatalogStats s;
-  auto count = [&](const char* sql) {
-    SqliteStatement st(impl_->db, sql);
-    st.step();
-    return static_cast<std::size_t>(st.int64(0));
-  };
+  auto count = [&](const char* sql) { return count_rows(impl_->db, sql); };
   s.songs = count("SELECT count(*) FROM songs");
   s.songs_with_lyrics = count("SELECT count(DISTINCT song_key) FROM verses");
   s.songs_with_features = count("SELECT count(*) FROM features");
@@ -372,14 +388,14 @@ std::vector<Song> Catalog::songs_with_features() const {
   // ORDER BY s.id walks the id index and jumps to a row per track.
   sql += " FROM features f JOIN songs s ON s.key = f.song_key";
   SqliteStatement st(impl_->db, sql.c_str());
+  songs.reserve(count_rows(impl_->db, "SELECT count(*) FROM features"));
   while (st.step()) {
     Song s = read_song_row(st);
     for (std::size_t i = 0; i < kFeatureCount; ++i)
       if (!st.is_null(static_cast<int>(11 + i))) s.features.values[i] = st.real(static_cast<int>(11 + i));
     songs.push_back(std::move(s));
   }
-  std::sort(songs.begin(), songs.end(), [](const Song& a, const Song& b) { return a.id < b.id; });
-  return songs;
+  return sorted_by_id(std::move(songs));
 }
 
 std::vector<PlaylistLabel> Catalog::playlists_of(std::int64_t key) const {

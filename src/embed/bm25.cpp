@@ -12,12 +12,18 @@ Bm25Index::Bm25Index(const std::vector<std::string_view>& documents, Bm25Options
   doc_lengths_.reserve(documents.size());
   std::size_t total = 0;
   for (std::uint32_t d = 0; d < documents.size(); ++d) {
-    const auto words = word_tokens(documents[d]);
+    auto words = word_tokens(documents[d]);
     doc_lengths_.push_back(static_cast<std::uint32_t>(words.size()));
     total += words.size();
-    std::unordered_map<std::string_view, std::uint32_t> tf;
-    for (const auto& w : words) ++tf[w];
-    for (const auto& [w, n] : tf) postings_[std::string(w)].push_back({d, n});
+    // A word's count in the document is its run in sorted order (cheaper at
+    // a start than a map per document: 70,000 documents).
+    std::sort(words.begin(), words.end());
+    for (std::size_t i = 0; i < words.size();) {
+      std::size_t end = i + 1;
+      while (end < words.size() && words[end] == words[i]) ++end;
+      postings_[std::move(words[i])].push_back({d, static_cast<std::uint32_t>(end - i)});
+      i = end;
+    }
   }
   avg_length_ = documents.empty() ? 1.0 : std::max(1.0, static_cast<double>(total) / documents.size());
 }

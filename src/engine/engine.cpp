@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "promptlist/builtin_predictor.h"
@@ -108,41 +109,56 @@ struct Engine::Parts {
     lyrics = std::make_unique<LyricsSearch>(*index, *embedder);
   }
 
-  // The tracks with recordings: their sound (the sound and artist signals),
-  // their artists, genres and years (artist, genre, era), and the predictor
-  // (sound only: it needs the embedding model).
+  // The tracks with recordings: their artists, genres and years (artist,
+  // genre, era signals) and their sound (sound signal). SQLite and the
+  // catalog only: no model, so that it runs beside open_models().
   void open_tracks() {
     auto tracks = catalog->songs_with_features();
     if (tracks.empty()) return;
+    const auto memberships = catalog->playlist_memberships();
+    track_texts_fingerprint = promptlist::track_texts_fingerprint(tracks, memberships);
+    facts = std::make_unique<TrackFacts>(tracks, memberships);
+    sound = std::make_unique<SoundRanker>(std::move(tracks));  // in the same order as facts
+  }
+
+  // The embedding model and the indexes it reads: the verse index (lyrics
+  // signal) and the track text index (titles signal), each with its BM25.
+  void open_models() {
+    if (wants("lyrics")) open_lyrics();
+    const bool sound_reads_prompts = wants("sound") && options.t5_model.empty();
+    if (options.signals != "lyrics" && !embedder && (wants("titles") || sound_reads_prompts))
+      embedder = open_embedder(options);
+    if (options.signals != "lyrics" && wants("titles")) open_track_index();
+  }
+
+  void open_track_index() {
+    const std::string path = track_index_path_for(options.home, embedder->model_id());
+    if (!fs::exists(path)) return;
+    track_index = std::make_unique<VerseIndex>(path, embedder->model_id());
+    track_texts = std::make_unique<LyricsSearch>(*track_index, *embedder);
+  }
+
+  // After both: what needs the tracks and the model together.
+  void join_tracks_and_models() {
+    if (!sound) {  // no tracks: nothing for the titles or sound signals
+      track_texts.reset();
+      track_index.reset();
+      return;
+    }
+    if (!track_index && options.signals == "titles")
+      throw Unavailable(track_index_path_for(options.home, embedder->model_id()) +
+                        ": no track text index yet; run 'promptlist index' first");
+    if (track_index && track_index->catalog_fingerprint() != track_texts_fingerprint)
+      warnings.push_back("the catalog's tracks changed since the track text index was built; run 'promptlist index'");
     if (wants("sound")) {
-      // The sound model reads prompts through the embedding model.
-      if (!embedder && options.t5_model.empty()) embedder = open_embedder(options);
       predictor = open_feature_predictor(options, *catalog, embedder.get());
       if (predictor->name() == "builtin")
         warnings.push_back("no sound model for this embedding model yet; run 'promptlist index' (the GloVe "
                            "word-profile predictor stands in, and trains at every start)");
     }
-    const auto memberships = catalog->playlist_memberships();
-    if (wants("titles")) open_track_texts(tracks, memberships);
-    facts = std::make_unique<TrackFacts>(tracks, memberships);
-    sound = std::make_unique<SoundRanker>(std::move(tracks));  // in the same order as facts
   }
 
-  // The track text index (the titles signal), when 'promptlist index' made
-  // one for this model.
-  void open_track_texts(const std::vector<Song>& tracks,
-                        const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
-    if (!embedder) embedder = open_embedder(options);
-    const std::string path = track_index_path_for(options.home, embedder->model_id());
-    if (!fs::exists(path)) {
-      if (options.signals == "titles") throw Unavailable(path + ": no track text index yet; run 'promptlist index' first");
-      return;
-    }
-    track_index = std::make_unique<VerseIndex>(path, embedder->model_id());
-    if (track_index->catalog_fingerprint() != track_texts_fingerprint(promptlist::track_texts(tracks, memberships)))
-      warnings.push_back("the catalog's tracks changed since the track text index was built; run 'promptlist index'");
-    track_texts = std::make_unique<LyricsSearch>(*track_index, *embedder);
-  }
+  std::uint64_t track_texts_fingerprint = 0;  // of the catalog's tracks, by open_tracks()
 };
 
 Engine::Engine(EngineOptions options) : parts_(std::make_unique<Parts>()) {
@@ -153,8 +169,16 @@ Engine::Engine(EngineOptions options) : parts_(std::make_unique<Parts>()) {
   if (!fs::exists(p.options.catalog))
     throw Unavailable(p.options.catalog + ": no catalog yet; run 'promptlist import' first");
   p.catalog = std::make_unique<Catalog>(p.options.catalog, CatalogAccess::read_only);
-  if (p.wants("lyrics")) p.open_lyrics();
-  if (p.options.signals != "lyrics") p.open_tracks();
+  if (p.options.signals == "lyrics") {
+    p.open_models();
+    return;
+  }
+  // The model and its indexes on one core, the tracks from SQLite on the
+  // other: a cold start is mostly these two, about as long each.
+  auto models = std::async(std::launch::async, [&p] { p.open_models(); });
+  p.open_tracks();
+  models.get();
+  p.join_tracks_and_models();
 }
 
 Engine::~Engine() = default;

@@ -79,12 +79,26 @@ TEST(TrackTexts, NameTheAlbumYearPlaylistsAndGenres) {
   EXPECT_EQ(checked, 200u) << "too few tracks with playlists in the world";
 }
 
-TEST(TrackTexts, AFingerprintFollowsEveryText) {
-  auto texts = world_texts();
-  const auto before = track_texts_fingerprint(texts);
-  EXPECT_EQ(track_texts_fingerprint(world_texts()), before);
-  texts[texts.size() / 2].text += " ";
-  EXPECT_NE(track_texts_fingerprint(texts), before);
+TEST(TrackTexts, AFingerprintFollowsEverythingATextIsMadeOf) {
+  auto tracks = world().catalog->songs_with_features();
+  auto memberships = world().catalog->playlist_memberships();
+  const auto before = track_texts_fingerprint(tracks, memberships);
+  EXPECT_EQ(track_texts_fingerprint(world().catalog->songs_with_features(), memberships), before);
+  const auto changed = [&](auto change) {
+    auto t = tracks;
+    auto m = memberships;
+    change(t[tracks.size() / 2], m[memberships.size() / 2].second);
+    return track_texts_fingerprint(t, m) != before;
+  };
+  EXPECT_TRUE(changed([](Song& s, PlaylistLabel&) { s.title += " "; }));
+  EXPECT_TRUE(changed([](Song& s, PlaylistLabel&) { s.collection = "Another Album"; }));
+  EXPECT_TRUE(changed([](Song& s, PlaylistLabel&) { s.year = s.year.value_or(1900) + 1; }));
+  EXPECT_TRUE(changed([](Song& s, PlaylistLabel&) { s.artist += "x"; }));  // another song: recordings regroup
+  EXPECT_TRUE(changed([](Song& s, PlaylistLabel&) { s.features.values[static_cast<std::size_t>(Feature::popularity)] = 101; }));
+  EXPECT_TRUE(changed([](Song&, PlaylistLabel& p) { p.name += "!"; }));
+  EXPECT_TRUE(changed([](Song&, PlaylistLabel& p) { p.subgenre = "polka"; }));
+  // What a text does not say (the sound) leaves the fingerprint alone.
+  EXPECT_FALSE(changed([](Song& s, PlaylistLabel&) { s.features.values[static_cast<std::size_t>(Feature::energy)] = 0.5; }));
 }
 
 TEST(ChunkIndex, RowsKeepTheChunksOrderThoughEmbeddedLongestFirst) {

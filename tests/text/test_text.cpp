@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "promptlist/error.h"
 #include "promptlist/text.h"
 
@@ -30,6 +32,22 @@ TEST(Normalize, FoldsCaseAccentsAndTypography) {
   EXPECT_EQ(normalize_text("don\xE2\x80\x99t"), "don't");
   EXPECT_EQ(normalize_text("\xEF\xBC\xA1\xEF\xBC\xA2"), "ab");  // full-width
   EXPECT_THROW(normalize_text("bad \xFF byte"), Error);
+}
+
+TEST(Normalize, AsciiTakesTheShortPathToTheSameText) {
+  // Pure ASCII skips utf8proc. A text with one "\xC3\xA9" (e acute) more
+  // goes through utf8proc, which makes it "e" and touches nothing else: the
+  // two must agree on every ASCII byte, line breaks and '`' included.
+  std::mt19937 random(7);
+  const std::string favoured = "\r\n`'AZaz09 \t.";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(random() % 12);
+    for (int i = 0; i < length; ++i)
+      text += random() % 2 ? favoured[random() % favoured.size()] : static_cast<char>(random() % 128);
+    ASSERT_EQ(normalize_text(text) + "e", normalize_text(text + "\xC3\xA9")) << "round " << round;
+  }
+  EXPECT_EQ(normalize_text("A\r\nB\rC\nD"), "a\xE2\x80\xA8" "b\xE2\x80\xA8" "c\xE2\x80\xA8" "d");
 }
 
 TEST(WordTokens, SplitsLikeGloveCorpus) {
