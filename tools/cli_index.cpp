@@ -34,11 +34,10 @@ bool index_is_current(const std::string& path, const Embedder& embedder, const C
 }
 
 // Whether the sound model at path is readable and was learned by this model.
-bool sound_model_is_current(const std::string& path, const Embedder& embedder) {
+bool sound_model_is_current(const std::string& path, const Embedder& embedder, std::uint64_t fingerprint) {
   if (!fs::exists(path)) return false;
   try {
-    read_sound_model(path, embedder.model_id());
-    return true;
+    return read_sound_model(path, embedder.model_id()).catalog_fingerprint == fingerprint;
   } catch (const Error&) {
     return false;
   }
@@ -107,7 +106,8 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
     std::printf("%s: already indexed with %s for this catalog\n", paths.index.c_str(), embedder->model_id().c_str());
     if (!track_index_is_current(track_index_path_for(paths.home, embedder->model_id()), *embedder, texts))
       index_track_texts(paths, *embedder, texts);
-    if (!sound_model_is_current(sound_model_path_for(paths.home, embedder->model_id()), *embedder))
+    if (!sound_model_is_current(sound_model_path_for(paths.home, embedder->model_id()), *embedder,
+                                sound_model_fingerprint(texts.tracks, texts.memberships)))
       learn_sound_model(paths, *embedder, catalog);
     return;
   }

@@ -19,7 +19,8 @@
 // and how many tracks that is over: the evidence a prediction is shrunk by.
 //
 // File: "PLSOUNDM", u32 version, u32 dim, u32 descriptors, u32 features,
-// char model_id[96], u64 XXH3-64 of everything after the header; then
+// char model_id[96], u64 catalog fingerprint (sound_model_fingerprint),
+// u64 XXH3-64 of everything after the header; then
 // double mean[features], stddev[features]; u8 feature ids[features];
 // per descriptor u8 kind, u32 tracks, u32 text length, the text; float
 // vectors[descriptors][dim]; float deviation[descriptors][features];
@@ -52,6 +53,9 @@ struct SoundDescriptor {
 
 struct SoundModelData {
   std::string model_id;              // the embedder that made the vectors
+  // sound_model_fingerprint() of the tracks and playlists it was learned
+  // from (0: learned with tracks held out, of no whole catalog).
+  std::uint64_t catalog_fingerprint = 0;
   std::size_t dim = 0;               // the embedder's dimension
   std::vector<Feature> features;     // the features learned (learned_features())
   std::vector<double> mean, stddev;  // per feature, over the training tracks
@@ -76,6 +80,13 @@ struct SoundModelTraining {
 SoundModelData train_sound_model(const Embedder& embedder, const std::vector<Song>& tracks,
                                  const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships,
                                  const SoundModelTraining& training = {}, const std::vector<std::int64_t>& exclude = {});
+
+// XXH3-64 of everything train_sound_model() reads of the tracks (key,
+// title, artist, album, year, features) and their playlists: a sound model
+// learned from another catalog has another ('promptlist index --if-stale'
+// relearns it).
+std::uint64_t sound_model_fingerprint(const std::vector<Song>& tracks,
+                                      const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships);
 
 void write_sound_model(const std::string& path, const SoundModelData& model);
 

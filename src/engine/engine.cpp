@@ -11,6 +11,7 @@
 #include "promptlist/model_store.h"
 #include "promptlist/playlist_export.h"
 #include "promptlist/sif_embedder.h"
+#include "promptlist/sound_model.h"
 #include "promptlist/t5_feature_predictor.h"
 #include "promptlist/track_text.h"
 #include "promptlist/transformer_embedder.h"
@@ -117,6 +118,7 @@ struct Engine::Parts {
     if (tracks.empty()) return;
     const auto memberships = catalog->playlist_memberships();
     track_texts_fingerprint = promptlist::track_texts_fingerprint(tracks, memberships);
+    sound_model_fingerprint = promptlist::sound_model_fingerprint(tracks, memberships);
     facts = std::make_unique<TrackFacts>(tracks, memberships);
     sound = std::make_unique<SoundRanker>(std::move(tracks));  // in the same order as facts
   }
@@ -125,10 +127,10 @@ struct Engine::Parts {
   // signal) and the track text index (titles signal), each with its BM25.
   void open_models() {
     if (wants("lyrics")) open_lyrics();
+    if (!has_tracks) return;  // nothing for the titles or sound signals
     const bool sound_reads_prompts = wants("sound") && options.t5_model.empty();
-    if (options.signals != "lyrics" && !embedder && (wants("titles") || sound_reads_prompts))
-      embedder = open_embedder(options);
-    if (options.signals != "lyrics" && wants("titles")) open_track_index();
+    if (!embedder && (wants("titles") || sound_reads_prompts)) embedder = open_embedder(options);
+    if (wants("titles")) open_track_index();
   }
 
   void open_track_index() {
@@ -140,11 +142,6 @@ struct Engine::Parts {
 
   // After both: what needs the tracks and the model together.
   void join_tracks_and_models() {
-    if (!sound) {  // no tracks: nothing for the titles or sound signals
-      track_texts.reset();
-      track_index.reset();
-      return;
-    }
     if (!track_index && options.signals == "titles")
       throw Unavailable(track_index_path_for(options.home, embedder->model_id()) +
                         ": no track text index yet; run 'promptlist index' first");
@@ -155,10 +152,16 @@ struct Engine::Parts {
       if (predictor->name() == "builtin")
         warnings.push_back("no sound model for this embedding model yet; run 'promptlist index' (the GloVe "
                            "word-profile predictor stands in, and trains at every start)");
+      const auto* learned = dynamic_cast<const LearnedFeaturePredictor*>(predictor.get());
+      if (learned && learned->model().catalog_fingerprint != sound_model_fingerprint)
+        warnings.push_back("the catalog's tracks changed since the sound model was learned; run 'promptlist index'");
     }
   }
 
-  std::uint64_t track_texts_fingerprint = 0;  // of the catalog's tracks, by open_tracks()
+  bool has_tracks = false;  // the catalog has tracks with audio features (and signals other than lyrics are wanted)
+  // Of the catalog's tracks, by open_tracks(): what the track index and the
+  // sound model on disk should have been made from.
+  std::uint64_t track_texts_fingerprint = 0, sound_model_fingerprint = 0;
 };
 
 Engine::Engine(EngineOptions options) : parts_(std::make_unique<Parts>()) {
@@ -169,7 +172,8 @@ Engine::Engine(EngineOptions options) : parts_(std::make_unique<Parts>()) {
   if (!fs::exists(p.options.catalog))
     throw Unavailable(p.options.catalog + ": no catalog yet; run 'promptlist import' first");
   p.catalog = std::make_unique<Catalog>(p.options.catalog, CatalogAccess::read_only);
-  if (p.options.signals == "lyrics") {
+  p.has_tracks = p.options.signals != "lyrics" && p.catalog->stats().songs_with_features > 0;
+  if (!p.has_tracks) {
     p.open_models();
     return;
   }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -155,10 +156,35 @@ SoundModelData train_sound_model(const Embedder& embedder, const std::vector<Son
     set.count(t, texts_of(t, it == labels.end() ? kNone : it->second));
   }
   SoundModelData m;
+  if (exclude.empty()) m.catalog_fingerprint = sound_model_fingerprint(tracks, memberships);
   fill_statistics(m, set, training);
   add_activities(m);
   embed_descriptors(m, embedder, training.progress);
   return m;
+}
+
+std::uint64_t sound_model_fingerprint(const std::vector<Song>& tracks,
+                                      const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  const auto text = [&](const std::string& t) { XXH3_64bits_update(state, t.c_str(), t.size() + 1); };
+  for (const Song& t : tracks) {
+    const int year = t.year.value_or(-1);
+    XXH3_64bits_update(state, &t.key, sizeof t.key);
+    XXH3_64bits_update(state, &year, sizeof year);
+    for (const auto& value : t.features.values) {
+      const double v = value.value_or(std::numeric_limits<double>::quiet_NaN());  // unknown: NaN's bits
+      XXH3_64bits_update(state, &v, sizeof v);
+    }
+    for (const std::string* field : {&t.title, &t.artist, &t.collection}) text(*field);
+  }
+  for (const auto& [key, label] : memberships) {
+    XXH3_64bits_update(state, &key, sizeof key);
+    for (const std::string* field : {&label.playlist_id, &label.name, &label.genre, &label.subgenre}) text(*field);
+  }
+  const std::uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
 }
 
 // ---- the file --------------------------------------------------------------
@@ -166,7 +192,7 @@ SoundModelData train_sound_model(const Embedder& embedder, const std::vector<Son
 namespace {
 
 constexpr char kMagic[8] = {'P', 'L', 'S', 'O', 'U', 'N', 'D', 'M'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: the catalog fingerprint
 constexpr std::size_t kModelIdSize = 96;
 
 struct Header {
@@ -176,7 +202,8 @@ struct Header {
   std::uint32_t descriptors;
   std::uint32_t features;
   char model_id[kModelIdSize];
-  std::uint64_t checksum;  // XXH3-64 of the body
+  std::uint64_t catalog_fingerprint;  // SoundModelData::catalog_fingerprint
+  std::uint64_t checksum;             // XXH3-64 of the body
 };
 
 template <class T>
@@ -274,6 +301,7 @@ void write_sound_model(const std::string& path, const SoundModelData& m) {
   h.descriptors = static_cast<std::uint32_t>(m.descriptors.size());
   h.features = static_cast<std::uint32_t>(m.features.size());
   std::memcpy(h.model_id, m.model_id.data(), m.model_id.size());
+  h.catalog_fingerprint = m.catalog_fingerprint;
   h.checksum = XXH3_64bits(body.data(), body.size());
   AtomicFile file(path);
   file.write(&h, sizeof h);
@@ -293,6 +321,7 @@ SoundModelData read_sound_model(const std::string& path, const std::string& expe
     throw Error(path + ": sound model file is truncated");
   SoundModelData m;
   m.model_id = h.model_id;
+  m.catalog_fingerprint = h.catalog_fingerprint;
   m.dim = h.dim;
   BodyReader body(path, bytes);
   m.mean.resize(h.features);

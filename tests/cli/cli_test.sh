@@ -65,6 +65,15 @@ check "generate --by sound" bash -c "
 check "an override sets the target" bash -c "'$bin' generate 'calm songs' --by sound --tempo 120 -n 3 --json | grep -q '\"set by you\"'"
 check "an override out of range is refused" bash -c "! '$bin' generate 'x' --energy 2 2> '$work/err' && grep -q 'energy' '$work/err'"
 check "--by sound without sound words is a clear error" bash -c "! '$bin' generate 'the sea' --by sound 2> '$work/err' && grep -q 'says nothing about how the music should sound' '$work/err'"
+check "index learns the sound and the track texts" bash -c "'$bin' index > '$work/index2.txt' && grep -q 'learned the sound' '$work/index2.txt' && grep -q 'indexed the titles' '$work/index2.txt'"
+check "index --if-stale leaves what is current" bash -c "'$bin' index --if-stale > '$work/stale.txt' && grep -q 'already indexed' '$work/stale.txt' && ! grep -q 'learned the sound\|indexed the titles' '$work/stale.txt'"
+{ head -n 1 "$data/features/spotify_songs.csv"; sed -n '3001,3500p' "$data/features/spotify_songs.csv"; } > "$work/more.csv"
+check "import more features" bash -c "'$bin' import --skip-bad '$work/more.csv' > /dev/null"
+check "a changed catalog says the sound model and track texts are stale" bash -c "
+  '$bin' generate 'calm acoustic songs' -n 3 2> '$work/warn' > /dev/null &&
+  grep -q 'since the sound model was learned' '$work/warn' && grep -q 'since the track text index was built' '$work/warn'"
+check "index --if-stale relearns them" bash -c "'$bin' index --if-stale > '$work/stale.txt' && grep -q 'learned the sound' '$work/stale.txt' && grep -q 'indexed the titles' '$work/stale.txt'"
+check "and then nothing is stale" bash -c "'$bin' generate 'calm acoustic songs' -n 3 2> '$work/warn' > /dev/null && ! grep -q 'since the' '$work/warn'"
 
 # Bad input: a clear message and a non-zero exit, nothing changed.
 check "empty prompt is refused" bash -c "! '$bin' generate '  ' 2> '$work/err' && grep -q 'prompt is empty' '$work/err'"

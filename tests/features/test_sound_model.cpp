@@ -162,6 +162,18 @@ TEST(SoundModel, TheFileRoundTripsAndRefusesDamage) {
   EXPECT_GT(m.descriptors.size(), 1000u);
   EXPECT_EQ(m.vectors.size(), m.descriptors.size() * m.dim);
   EXPECT_THROW(read_sound_model(w.model_file.string(), "st:another-model/0"), Error);
+  // It says which catalog it was learned from: a changed feature, playlist
+  // or title is another catalog.
+  EXPECT_EQ(m.catalog_fingerprint, sound_model_fingerprint(w.tracks, w.memberships));
+  auto tracks = w.tracks;
+  tracks[tracks.size() / 3].features.values[static_cast<std::size_t>(Feature::energy)] = 0.123;
+  EXPECT_NE(sound_model_fingerprint(tracks, w.memberships), m.catalog_fingerprint);
+  auto memberships = w.memberships;
+  memberships.back().second.name += " Mix";
+  EXPECT_NE(sound_model_fingerprint(w.tracks, memberships), m.catalog_fingerprint);
+  tracks = w.tracks;
+  tracks.front().title += "!";
+  EXPECT_NE(sound_model_fingerprint(tracks, w.memberships), m.catalog_fingerprint);
 
   const std::string bytes = test::read_file(w.model_file);
   const auto damaged = [&](const std::string& name, std::string content) {
