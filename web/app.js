@@ -404,7 +404,16 @@ async function loadEngine() {
 // /api/map answers columns (some 60,000 songs); the page keeps one object per song.
 async function loadMap() {
   try {
-    const m = await api("/api/map");
+    // The server draws the map after it starts: until then it says "retry".
+    let reply = await fetch("/api/map");
+    for (let tries = 0; reply.status === 503 && tries < 30; tries++) {
+      const body = await reply.json();
+      if (!body.retry) break;
+      await new Promise((done) => setTimeout(done, 1000));
+      reply = await fetch("/api/map");
+    }
+    if (!reply.ok) return;  // no verse or track text index: no map
+    const m = await reply.json();
     const songs = m.id.map((id, i) => ({ id, title: m.title[i], artist: m.artist[i], x: m.x[i], y: m.y[i],
                                          recording: m.recording[i] === 1 }));
     // Recordings first, so that the fewer texts are drawn over them.

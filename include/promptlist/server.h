@@ -65,10 +65,15 @@ struct ServerOptions {
 
 class Server {
  public:
-  // The engine must outlive the server. With a verse index, the server
-  // builds the catalog's map (/api/map) as it starts.
+  // The engine must outlive the server. With a verse or track text index,
+  // the server draws the catalog's map (/api/map) on a thread of its own as
+  // it starts; until then /api/map answers 503 with Retry-After and
+  // playlists come without map points.
   Server(const Engine& engine, ServerOptions options);
   ~Server();
+
+  // Whether the map is drawn (false without an index, or still drawing).
+  bool map_drawn() const;
 
   // Binds the socket; throws promptlist::Error when the address is taken.
   void bind();

@@ -36,9 +36,12 @@ struct TrackFact {
 // The share of t's playlists filed under genre (0: none).
 float genre_share_of(const TrackFact& t, const std::string& genre);
 
+class TrackFacts;
+
 // How many songs the catalog holds as a listener counts them: every song
 // with lyrics or audio features, the recordings of one song (song_of) once.
-std::size_t count_catalog_songs(const Catalog& catalog);
+// With the facts of its tracks (already loaded), only the texts are read.
+std::size_t count_catalog_songs(const Catalog& catalog, const TrackFacts* facts = nullptr);
 
 class TrackFacts {
  public:
@@ -78,8 +81,14 @@ class TrackFacts {
   // order), the groups in the order of their first recording. The one rule
   // of which recording stands for a song, in playlists and the track texts.
   static std::vector<std::vector<std::uint32_t>> recordings_by_song(const std::vector<Song>& recordings);
+  // The same, and each song's group by its song_of().
+  static std::vector<std::vector<std::uint32_t>> recordings_by_song(
+      const std::vector<Song>& recordings, std::unordered_map<std::string, std::uint32_t>& group_of);
   // How many songs the recordings are (each song_of() counted once).
   static std::size_t count_songs(const std::vector<Song>& recordings);
+  // How many songs these tracks and `others` are together (a song among
+  // both counted once).
+  std::size_t count_songs_with(const std::vector<Song>& others) const;
   // words[begin, end) joined by one space: a prompt's phrase, compared with
   // normalised names.
   static std::string phrase(const std::vector<std::string>& words, std::size_t begin, std::size_t end);
@@ -94,6 +103,7 @@ class TrackFacts {
   std::vector<std::uint32_t> by_popularity_;
   std::vector<std::vector<std::uint32_t>> songs_;  // recordings_by_song(tracks)
   std::vector<std::uint32_t> song_of_track_;       // per track, its group in songs_
+  std::unordered_map<std::string, std::uint32_t> song_group_;  // song_of() -> its group in songs_
   std::size_t longest_name_words_ = 0;
 };
 

@@ -75,7 +75,8 @@ std::string TrackFacts::song_of(const Song& recording) {
   return song_title(recording.title) + '\n' + normalise(recording.artist);
 }
 
-std::size_t count_catalog_songs(const Catalog& catalog) {
+std::size_t count_catalog_songs(const Catalog& catalog, const TrackFacts* facts) {
+  if (facts) return facts->count_songs_with(catalog.songs_with_lyrics());
   auto songs = catalog.songs_with_features();
   std::unordered_set<std::int64_t> keys;
   for (const Song& s : songs) keys.insert(s.key);
@@ -85,10 +86,15 @@ std::size_t count_catalog_songs(const Catalog& catalog) {
 }
 
 std::vector<std::vector<std::uint32_t>> TrackFacts::recordings_by_song(const std::vector<Song>& recordings) {
+  std::unordered_map<std::string, std::uint32_t> group_of;
+  return recordings_by_song(recordings, group_of);
+}
+
+std::vector<std::vector<std::uint32_t>> TrackFacts::recordings_by_song(
+    const std::vector<Song>& recordings, std::unordered_map<std::string, std::uint32_t>& group_of) {
   std::vector<std::vector<std::uint32_t>> songs;
-  std::unordered_map<std::string, std::size_t> group_of;
   for (std::uint32_t i = 0; i < recordings.size(); ++i) {
-    auto [it, inserted] = group_of.try_emplace(song_of(recordings[i]), songs.size());
+    auto [it, inserted] = group_of.try_emplace(song_of(recordings[i]), static_cast<std::uint32_t>(songs.size()));
     if (inserted) songs.emplace_back();
     songs[it->second].push_back(i);
   }
@@ -100,6 +106,13 @@ std::vector<std::vector<std::uint32_t>> TrackFacts::recordings_by_song(const std
 }
 
 std::size_t TrackFacts::count_songs(const std::vector<Song>& recordings) { return recordings_by_song(recordings).size(); }
+
+std::size_t TrackFacts::count_songs_with(const std::vector<Song>& others) const {
+  std::unordered_set<std::string> more;
+  for (const Song& s : others)
+    if (std::string song = song_of(s); !song_group_.count(song)) more.insert(std::move(song));
+  return songs_.size() + more.size();
+}
 
 const TrackFact* TrackFacts::find(std::int64_t song_key) const {
   auto it = by_key_.find(song_key);
@@ -178,7 +191,7 @@ void TrackFacts::sort_lists(const std::vector<Song>& tracks) {
   const auto most_popular_first = [&](std::uint32_t a, std::uint32_t b) {
     return tracks_[a].popularity > tracks_[b].popularity || (tracks_[a].popularity == tracks_[b].popularity && a < b);
   };
-  songs_ = recordings_by_song(tracks);
+  songs_ = recordings_by_song(tracks, song_group_);
   song_of_track_.resize(tracks_.size());
   for (std::uint32_t g = 0; g < songs_.size(); ++g)
     for (std::uint32_t i : songs_[g]) song_of_track_[i] = g;

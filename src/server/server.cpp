@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <thread>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "promptlist/engine.h"
 #include "promptlist/error.h"
@@ -26,7 +28,14 @@ using nlohmann::json;
 struct Server::Impl {
   const Engine& engine;
   PlaylistSources sources;
-  std::unique_ptr<CatalogMap> map;  // null without a verse or track text index
+  // The map of every song, drawn on its own thread after the server starts
+  // (it took most of a start: a request needs no map), and its /api/map
+  // reply, serialised once. Null until drawn, and without any index.
+  std::thread map_maker;
+  mutable std::mutex map_mutex;
+  std::shared_ptr<const CatalogMap> map_drawn;
+  std::shared_ptr<const std::string> map_reply;
+  bool has_map = false;  // a verse or track text index: a map is (being) drawn
   ServerOptions options;
   BoundedHttpServer http;
   int port = 0;
@@ -134,10 +143,41 @@ struct Server::Impl {
     return r;
   }
 
+  std::shared_ptr<const CatalogMap> current_map() const {
+    std::lock_guard<std::mutex> lock(map_mutex);
+    return map_drawn;
+  }
+
+  // The map's points as columns (some 60,000: one object each would be twice the bytes).
+  static std::string map_columns(const CatalogMap& map) {
+    json ids = json::array(), titles = json::array(), artists = json::array(), xs = json::array(), ys = json::array(),
+         recording = json::array();
+    const auto rounded = [](float v) { return std::round(v * 1e4f) / 1e4f; };  // 4 digits: a pixel of a 2,000 px map
+    for (const auto& p : map.points()) {
+      ids.push_back(p.id);
+      titles.push_back(p.title);
+      artists.push_back(p.artist);
+      xs.push_back(rounded(p.x));
+      ys.push_back(rounded(p.y));
+      recording.push_back(p.recording ? 1 : 0);
+    }
+    const json body = {{"count", map.points().size()}, {"id", ids}, {"title", titles}, {"artist", artists},
+                       {"x", xs}, {"y", ys}, {"recording", recording}};
+    return body.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+
+  void draw_map() {
+    auto drawn = std::make_shared<const CatalogMap>(std::vector{engine.index(), engine.track_index()}, engine.catalog());
+    auto reply = std::make_shared<const std::string>(map_columns(*drawn));
+    std::lock_guard<std::mutex> lock(map_mutex);
+    map_drawn = std::move(drawn);
+    map_reply = std::move(reply);
+  }
+
   json playlist_json(const Playlist& p) const {
     json out = to_json(p);
     json placed = json::array();
-    if (map) {
+    if (const auto map = current_map()) {
       for (const auto& e : p.entries)
         if (const MapPoint* point = map->find(e.song_key)) placed.push_back({{"id", e.song_id}, {"x", point->x}, {"y", point->y}});
       json prompt_point = nullptr;
@@ -197,23 +237,22 @@ struct Server::Impl {
 
   void description(const Request&, Response& res) const { reply(res, 200, engine_json); }
 
-  // Every song as columns (some 60,000: one object each would be twice the bytes).
+  // Before the map is drawn (a second or two after a start), 503 with
+  // Retry-After: the page asks again.
   void map_points(const Request&, Response& res) const {
-    if (!map) throw Unavailable("no verse or track text index, so no map");
-    json ids = json::array(), titles = json::array(), artists = json::array(), xs = json::array(), ys = json::array(),
-         recording = json::array();
-    const auto rounded = [](float v) { return std::round(v * 1e4f) / 1e4f; };  // 4 digits: a pixel of a 2,000 px map
-    for (const auto& p : map->points()) {
-      ids.push_back(p.id);
-      titles.push_back(p.title);
-      artists.push_back(p.artist);
-      xs.push_back(rounded(p.x));
-      ys.push_back(rounded(p.y));
-      recording.push_back(p.recording ? 1 : 0);
+    if (!has_map) throw Unavailable("no verse or track text index, so no map");
+    std::shared_ptr<const std::string> body;
+    {
+      std::lock_guard<std::mutex> lock(map_mutex);
+      body = map_reply;
     }
-    reply(res, 200,
-          {{"count", map->points().size()}, {"id", ids}, {"title", titles}, {"artist", artists}, {"x", xs}, {"y", ys},
-           {"recording", recording}});
+    if (!body) {
+      res.set_header("Retry-After", "1");
+      reply(res, 503, {{"error", "the map is still being drawn; ask again in a second"}, {"kind", "unavailable"}, {"retry", true}});
+      return;
+    }
+    res.status = 200;
+    res.set_content(*body, "application/json; charset=utf-8");
   }
 
   void export_file(const Request& req, Response& res) const {
@@ -294,16 +333,21 @@ struct Server::Impl {
 };
 
 Server::Server(const Engine& engine, ServerOptions options) : impl_(std::make_unique<Impl>(engine)) {
-  if (engine.index() || engine.track_index())
-    impl_->map = std::make_unique<CatalogMap>(std::vector{engine.index(), engine.track_index()}, engine.catalog());
   impl_->options = std::move(options);
   impl_->catalog_stats = engine.catalog().stats();
-  impl_->distinct_songs = count_catalog_songs(engine.catalog());
+  impl_->distinct_songs = count_catalog_songs(engine.catalog(), engine.sources().facts);
   impl_->engine_json = engine.describe();
   impl_->routes();
+  impl_->has_map = engine.index() || engine.track_index();
+  if (impl_->has_map) impl_->map_maker = std::thread([impl = impl_.get()] { impl->draw_map(); });
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+  if (impl_->map_maker.joinable()) impl_->map_maker.join();
+}
+
+bool Server::map_drawn() const { return impl_->current_map() != nullptr; }
 
 void Server::bind() {
   auto& o = impl_->options;

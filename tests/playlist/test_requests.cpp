@@ -173,6 +173,19 @@ TEST(Recordings, AnEntryIsItsSongsBestKnownRecordingAndListsTheOthers) {
   EXPECT_GE(with_others, 5u) << "the prompts list songs with several recordings";
 }
 
+TEST(Recordings, TheCatalogsSongsCountTheSameFromTheLoadedFacts) {
+  const auto& facts = *world().engine->sources().facts;
+  const Catalog& catalog = world().engine->catalog();
+  EXPECT_EQ(count_catalog_songs(catalog, &facts), count_catalog_songs(catalog));
+  // A text of a song that is also a track is that song, not one more.
+  Song text = *catalog.find(facts.tracks()[7].song_key);
+  text.key = -1;
+  text.title += " - Remastered 2011";
+  EXPECT_EQ(facts.count_songs_with({text}), facts.count_songs_with({}));
+  text.title = "A Title No Track Has";
+  EXPECT_EQ(facts.count_songs_with({text}), facts.count_songs_with({}) + 1);
+}
+
 TEST(Recordings, APromptWithoutVocalsGetsNoTexts) {
   for (const char* prompt : {"no vocals, just piano", "instrumental songs about the sea"}) {
     const Playlist p = generate(prompt, 9);

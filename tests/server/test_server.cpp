@@ -43,6 +43,8 @@ Served& world() {
     w.server->bind();
     w.port = w.server->bound_port();
     w.thread = std::thread([s = w.server.get()] { s->listen(); });
+    // The map is drawn on its own thread; the tests below read it.
+    for (int i = 0; i < 3000 && !w.server->map_drawn(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return w;
   }();
   return w;
@@ -120,6 +122,34 @@ TEST(ServerApi, SongWithLinesAndVerses) {
   EXPECT_EQ(next, j["lines"].size());
   EXPECT_EQ(client().Get("/api/song?id=nope")->status, 404);
   EXPECT_EQ(client().Get("/api/song")->status, 400);
+}
+
+TEST(ServerApi, TheMapIsAskedForAgainUntilItIsDrawn) {
+  // A second server on the same engine: until its map is drawn, /api/map
+  // says so (503, Retry-After, "retry"), then answers it.
+  ServerOptions o;
+  o.port = 0;
+  Server server(*world().world->engine, o);
+  server.bind();
+  std::thread serving([&] { server.listen(); });
+  httplib::Client c("127.0.0.1", server.bound_port());
+  int status = 0;
+  std::string body;
+  for (int i = 0; i < 300 && status != 200; ++i) {
+    auto r = c.Get("/api/map");
+    ASSERT_TRUE(r);
+    status = r->status, body = r->body;
+    if (status == 200) break;
+    ASSERT_EQ(status, 503) << body;
+    EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+    EXPECT_TRUE(json::parse(body)["retry"].get<bool>()) << body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 200);
+  EXPECT_TRUE(server.map_drawn());
+  EXPECT_EQ(json::parse(body)["count"], world().world->engine->track_index()->size() + 300);
+  server.stop();
+  serving.join();
 }
 
 TEST(ServerApi, FeaturesAndMapAndExport) {
