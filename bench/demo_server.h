@@ -4,6 +4,7 @@
 // learned for GloVe, else the word-profile predictor), for the server benchmarks.
 #pragma once
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -32,6 +33,13 @@ struct DemoServer {
   std::thread serving;
 
   explicit DemoServer(ServerOptions options) {
+    // setup.sh indexes with the default model only: without a GloVe index
+    // every playlist by lyrics would be a 503, and the figures nonsense.
+    if (!engine.index()) {
+      std::fprintf(stderr, "no GloVe verse index in %s; run 'promptlist index --model glove' before the server benchmarks\n",
+                   demo_home().c_str());
+      std::exit(2);
+    }
     options.port = 0;
     server = std::make_unique<Server>(engine, options);
     server->bind();
