@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 #include "promptlist/builtin_predictor.h"
 #include "promptlist/error.h"
 #include "promptlist/text.h"
+#include "promptlist/tracks_fingerprint.h"
 #include "util/atomic_file.h"
 
 namespace promptlist {
@@ -165,26 +165,9 @@ SoundModelData train_sound_model(const Embedder& embedder, const std::vector<Son
 
 std::uint64_t sound_model_fingerprint(const std::vector<Song>& tracks,
                                       const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  const auto text = [&](const std::string& t) { XXH3_64bits_update(state, t.c_str(), t.size() + 1); };
-  for (const Song& t : tracks) {
-    const int year = t.year.value_or(-1);
-    XXH3_64bits_update(state, &t.key, sizeof t.key);
-    XXH3_64bits_update(state, &year, sizeof year);
-    for (const auto& value : t.features.values) {
-      const double v = value.value_or(std::numeric_limits<double>::quiet_NaN());  // unknown: NaN's bits
-      XXH3_64bits_update(state, &v, sizeof v);
-    }
-    for (const std::string* field : {&t.title, &t.artist, &t.collection}) text(*field);
-  }
-  for (const auto& [key, label] : memberships) {
-    XXH3_64bits_update(state, &key, sizeof key);
-    for (const std::string* field : {&label.playlist_id, &label.name, &label.genre, &label.subgenre}) text(*field);
-  }
-  const std::uint64_t h = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  return h;
+  // Bump it when train_sound_model() reads other fields of the tracks.
+  constexpr std::uint32_t kTrainingInputs = 1;
+  return tracks_fingerprint(tracks, memberships, kTrainingInputs, TrackFeatures::all);
 }
 
 // ---- the file --------------------------------------------------------------

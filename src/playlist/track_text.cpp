@@ -1,11 +1,10 @@
 #include "promptlist/track_text.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <unordered_map>
 
 #include "promptlist/track_facts.h"
+#include "promptlist/tracks_fingerprint.h"
 
 namespace promptlist {
 
@@ -74,39 +73,14 @@ std::vector<VerseChunk> track_texts(const std::vector<Song>& tracks,
   return out;
 }
 
-namespace {
-
 // What track_texts() makes of its inputs: bump it when track_text() or the
 // rule of which recording stands for a song changes, so that an index of
 // the old texts reads as stale.
 constexpr std::uint32_t kTrackTextFormat = 1;
 
-void hash_text(XXH3_state_t* state, const std::string& text) {
-  XXH3_64bits_update(state, text.c_str(), text.size() + 1);  // with its NUL: texts do not run together
-}
-
-}  // namespace
-
 std::uint64_t track_texts_fingerprint(const std::vector<Song>& tracks,
                                       const std::vector<std::pair<std::int64_t, PlaylistLabel>>& memberships) {
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  XXH3_64bits_update(state, &kTrackTextFormat, sizeof kTrackTextFormat);
-  for (const Song& t : tracks) {
-    const double popularity = t.features[Feature::popularity].value_or(-1);
-    const int year = t.year.value_or(-1);
-    XXH3_64bits_update(state, &t.key, sizeof t.key);
-    XXH3_64bits_update(state, &popularity, sizeof popularity);
-    XXH3_64bits_update(state, &year, sizeof year);
-    for (const std::string* text : {&t.title, &t.artist, &t.collection}) hash_text(state, *text);
-  }
-  for (const auto& [key, label] : memberships) {
-    XXH3_64bits_update(state, &key, sizeof key);
-    for (const std::string* text : {&label.playlist_id, &label.name, &label.genre, &label.subgenre}) hash_text(state, *text);
-  }
-  const std::uint64_t h = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  return h;
+  return tracks_fingerprint(tracks, memberships, kTrackTextFormat, TrackFeatures::popularity);
 }
 
 }  // namespace promptlist
