@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -34,6 +35,15 @@ struct Running {
   Running() {
     server.bind();
     thread = std::thread([this] { server.listen(); });
+    wait_for_the_map();
+  }
+  // /api/map answers 503 (retry later) while the map is drawn on its own
+  // thread; the fuzzing starts once it is, so every answer must be whole.
+  void wait_for_the_map() const {
+    for (int waited_ms = 0; !server.map_drawn(); waited_ms += 10) {
+      if (waited_ms > 120000) std::fprintf(stderr, "ERROR: the map was not drawn in 2 min\n"), __builtin_trap();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
 };
 
