@@ -3,8 +3,10 @@
 #pragma once
 
 #include <fstream>
+#include <memory>
 #include <string>
 
+#include "catalog/song_reads.h"
 #include "catalog/sqlite_db.h"
 #include "promptlist/catalog.h"
 
@@ -17,6 +19,7 @@ struct Catalog::Impl {
 
   CatalogAccess access;
   SqliteDb db;
+  std::unique_ptr<SongReads> reads;  // after db: its statements are finalized before db closes
 };
 
 // Inserts the song, or updates the song with the same id. Returns true when

@@ -19,16 +19,6 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-// Feature columns are named after feature_specs(), in schema order.
-std::string feature_columns() {
-  std::string cols;
-  for (const auto& s : feature_specs()) {
-    if (!cols.empty()) cols += ", ";
-    cols += s.name;
-  }
-  return cols;
-}
-
 void create_schema(SqliteDb& db) {
   std::string features_table = "CREATE TABLE IF NOT EXISTS features(song_key INTEGER PRIMARY KEY "
                                "REFERENCES songs(key) ON DELETE CASCADE";
@@ -65,22 +55,6 @@ void create_schema(SqliteDb& db) {
   db.exec(sql.c_str());
 }
 
-std::vector<std::string> parse_tags(const std::string& json_text) {
-  std::vector<std::string> tags;
-  auto j = nlohmann::json::parse(json_text, nullptr, false);
-  if (j.is_array())
-    for (const auto& t : j)
-      if (t.is_string()) tags.push_back(t.get<std::string>());
-  return tags;
-}
-
-constexpr const char* kSongColumns =
-    "key, id, title, artist, collection, year, language, tags, source, license, spotify_id";
-// The same columns qualified, for joins with the features table (which has
-// a column named key too).
-constexpr const char* kSongColumnsQualified =
-    "s.key, s.id, s.title, s.artist, s.collection, s.year, s.language, s.tags, s.source, s.license, s.spotify_id";
-
 // The number a "SELECT count(...)" gives.
 std::size_t count_rows(const SqliteDb& db, const char* sql) {
   SqliteStatement st(db, sql);
@@ -98,37 +72,6 @@ std::vector<Song> sorted_by_id(std::vector<Song> songs) {
   sorted.reserve(songs.size());
   for (std::uint32_t i : order) sorted.push_back(std::move(songs[i]));
   return sorted;
-}
-
-Song read_song_row(const SqliteStatement& st) {
-  Song s;
-  s.key = st.int64(0);
-  s.id = st.text(1);
-  s.title = st.text(2);
-  s.artist = st.text(3);
-  s.collection = st.text(4);
-  if (!st.is_null(5)) s.year = static_cast<int>(st.int64(5));
-  s.language = st.text(6);
-  s.tags = parse_tags(st.text(7));
-  s.source = st.text(8);
-  s.license = st.text(9);
-  s.spotify_id = st.text(10);
-  return s;
-}
-
-void load_verses(const SqliteDb& db, Song& song) {
-  SqliteStatement st(db, "SELECT text FROM verses WHERE song_key = ? ORDER BY number");
-  st.bind(1, song.key);
-  while (st.step()) song.verses.push_back(st.text(0));
-}
-
-void load_features(const SqliteDb& db, Song& song) {
-  const std::string sql = "SELECT " + feature_columns() + " FROM features WHERE song_key = ?";
-  SqliteStatement st(db, sql.c_str());
-  st.bind(1, song.key);
-  if (st.step())
-    for (std::size_t i = 0; i < kFeatureCount; ++i)
-      if (!st.is_null(static_cast<int>(i))) song.features.values[i] = st.real(static_cast<int>(i));
 }
 
 }  // namespace
@@ -210,6 +153,7 @@ Catalog::Impl::Impl(const std::string& path, CatalogAccess access)
   db.exec("PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;");
   if (access == CatalogAccess::read_only) {
     if (check_is_catalog(db)) throw Error(path + ": the catalog is empty; run 'promptlist import' first");
+    reads = std::make_unique<SongReads>(db);
     return;
   }
   // WAL: readers (the server) never block on an import, and a crash mid-import
@@ -219,6 +163,7 @@ Catalog::Impl::Impl(const std::string& path, CatalogAccess access)
   create_schema(db);
   db.exec(("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) +
            "')").c_str());
+  reads = std::make_unique<SongReads>(db);
 }
 
 SqliteDb& Catalog::Impl::writable_db() {
@@ -353,21 +298,11 @@ CatalogStats Catalog::stats() const {
   return s;
 }
 
-std::optional<Song> Catalog::find(std::int64_t key) const {
-  SqliteStatement st(impl_->db, (std::string("SELECT ") + kSongColumns + " FROM songs WHERE key = ?").c_str());
-  st.bind(1, key);
-  if (!st.step()) return std::nullopt;
-  Song song = read_song_row(st);
-  load_verses(impl_->db, song);
-  load_features(impl_->db, song);
-  return song;
-}
+std::optional<Song> Catalog::find(std::int64_t key) const { return impl_->reads->find(key); }
 
 std::optional<Song> Catalog::find(const std::string& id) const {
-  SqliteStatement st(impl_->db, "SELECT key FROM songs WHERE id = ?");
-  st.bind(1, id);
-  if (!st.step()) return std::nullopt;
-  return find(st.int64(0));
+  const auto key = impl_->reads->key_of(id);
+  return key ? find(*key) : std::nullopt;
 }
 
 std::vector<Song> Catalog::songs_with_lyrics() const {
@@ -376,7 +311,8 @@ std::vector<Song> Catalog::songs_with_lyrics() const {
                                  " FROM songs WHERE key IN (SELECT song_key FROM verses) ORDER BY id")
                                     .c_str());
   while (st.step()) songs.push_back(read_song_row(st));
-  for (auto& s : songs) load_verses(impl_->db, s);
+  SqliteStatement verses(impl_->db, "SELECT text FROM verses WHERE song_key = ? ORDER BY number");
+  for (auto& s : songs) SongReads::append_verses(verses, s);
   return songs;
 }
 
@@ -398,14 +334,7 @@ std::vector<Song> Catalog::songs_with_features() const {
   return sorted_by_id(std::move(songs));
 }
 
-std::vector<PlaylistLabel> Catalog::playlists_of(std::int64_t key) const {
-  std::vector<PlaylistLabel> labels;
-  SqliteStatement st(impl_->db,
-                     "SELECT playlist_id, name, genre, subgenre FROM playlists WHERE song_key = ? ORDER BY playlist_id");
-  st.bind(1, key);
-  while (st.step()) labels.push_back({st.text(0), st.text(1), st.text(2), st.text(3)});
-  return labels;
-}
+std::vector<PlaylistLabel> Catalog::playlists_of(std::int64_t key) const { return impl_->reads->playlists_of(key); }
 
 std::vector<std::pair<std::int64_t, PlaylistLabel>> Catalog::playlist_memberships() const {
   std::vector<std::pair<std::int64_t, PlaylistLabel>> rows;

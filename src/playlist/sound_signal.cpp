@@ -108,11 +108,10 @@ class SoundRun : public SignalRun {
     // (fit_all's float fits are within kSame of fit()'s.)
     constexpr float kSame = 1e-4f;
     const float mine = static_cast<float>(fit->total);
-    std::size_t above = 0, tied = 0;
-    for (std::uint32_t t : by_fit_) {
-      above += fit_of_[t] > mine + kSame;
-      tied += std::abs(fit_of_[t] - mine) <= kSame;
-    }
+    const auto& fits = ascending_fits();
+    const auto low = std::lower_bound(fits.begin(), fits.end(), mine - kSame);
+    const auto high = std::upper_bound(low, fits.end(), mine + kSame);
+    const auto above = static_cast<std::size_t>(fits.end() - high), tied = static_cast<std::size_t>(high - low);
     return SignalHit{song.key, fit->total, above + tied / 2};
   }
 
@@ -122,10 +121,23 @@ class SoundRun : public SignalRun {
   }
 
  private:
+  // Every track's fit, ascending, sorted on the first judge: a playlist
+  // judges hundreds of songs, and counting over 66k tracks for each was a
+  // tenth of a served request.
+  const std::vector<float>& ascending_fits() {
+    if (ascending_.empty()) {
+      ascending_.reserve(by_fit_.size());
+      for (std::uint32_t t : by_fit_) ascending_.push_back(fit_of_[t]);
+      std::sort(ascending_.begin(), ascending_.end());
+    }
+    return ascending_;
+  }
+
   const SoundRanker& sound_;
   const FeatureTarget& target_;
   std::vector<float> fit_of_;         // per track of sound_.tracks(); NaN: no fit
   std::vector<std::uint32_t> by_fit_;  // tracks with a fit, best first up to sorted_
+  std::vector<float> ascending_;       // the fits of by_fit_, ascending (filled on the first judge)
   std::size_t sorted_ = 0;
   bool exhausted_ = false;
 };

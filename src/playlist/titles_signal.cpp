@@ -105,9 +105,12 @@ class TitlesRun : public SignalRun {
     const auto row = row_of(song.key);
     if (!row) return std::nullopt;
     if (place_.empty()) {
-      const auto& all = order_.first(order_.size());
-      place_.resize(all.size());
-      for (std::size_t i = 0; i < all.size(); ++i) place_[all[i]] = static_cast<std::uint32_t>(i);
+      // Only the judged places are sorted: a full sort of every track's
+      // row cost more than the rest of a playlist.
+      const auto& best = order_.first(kJudgedPlaces);
+      place_.assign(order_.size(), kJudgedPlaces);
+      for (std::size_t i = 0; i < std::min<std::size_t>(kJudgedPlaces, best.size()); ++i)
+        place_[best[i]] = static_cast<std::uint32_t>(i);
     }
     if (place_[*row] >= kJudgedPlaces) return std::nullopt;
     return SignalHit{song.key, scores_.combined[*row], place_[*row]};
@@ -145,7 +148,7 @@ class TitlesRun : public SignalRun {
   const Catalog& catalog_;
   std::optional<PlaylistSeed> seed_;
   mutable BestFirst order_;  // rows by scores_.combined (sorted lazily, also by best_score)
-  std::vector<std::uint32_t> place_;  // row -> its place among all rows (filled on the first judge)
+  std::vector<std::uint32_t> place_;  // row -> its place, kJudgedPlaces beyond (filled on the first judge)
   bool exhausted_ = false;
 };
 

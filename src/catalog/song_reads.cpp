@@ -1,0 +1,107 @@
+#include "catalog/song_reads.h"
+
+#include <nlohmann/json.hpp>
+
+namespace promptlist {
+
+const char* const kSongColumns = "key, id, title, artist, collection, year, language, tags, source, license, spotify_id";
+const char* const kSongColumnsQualified =
+    "s.key, s.id, s.title, s.artist, s.collection, s.year, s.language, s.tags, s.source, s.license, s.spotify_id";
+
+std::string feature_columns() {
+  std::string cols;
+  for (const auto& s : feature_specs()) {
+    if (!cols.empty()) cols += ", ";
+    cols += s.name;
+  }
+  return cols;
+}
+
+namespace {
+
+std::vector<std::string> parse_tags(const std::string& json_text) {
+  std::vector<std::string> tags;
+  auto j = nlohmann::json::parse(json_text, nullptr, false);
+  if (j.is_array())
+    for (const auto& t : j)
+      if (t.is_string()) tags.push_back(t.get<std::string>());
+  return tags;
+}
+
+// Resets the statement however the read ends (a throw included): a
+// statement left stepping holds a read transaction open.
+struct ResetAfter {
+  SqliteStatement& st;
+  ~ResetAfter() { st.reset(); }
+};
+
+std::string select_song_by_key() { return std::string("SELECT ") + kSongColumns + " FROM songs WHERE key = ?"; }
+std::string select_features() { return "SELECT " + feature_columns() + " FROM features WHERE song_key = ?"; }
+
+}  // namespace
+
+Song read_song_row(const SqliteStatement& st) {
+  Song s;
+  s.key = st.int64(0);
+  s.id = st.text(1);
+  s.title = st.text(2);
+  s.artist = st.text(3);
+  s.collection = st.text(4);
+  if (!st.is_null(5)) s.year = static_cast<int>(st.int64(5));
+  s.language = st.text(6);
+  s.tags = parse_tags(st.text(7));
+  s.source = st.text(8);
+  s.license = st.text(9);
+  s.spotify_id = st.text(10);
+  return s;
+}
+
+SongReads::SongReads(const SqliteDb& db)
+    : song_(db, select_song_by_key().c_str()),
+      verses_(db, "SELECT text FROM verses WHERE song_key = ? ORDER BY number"),
+      features_(db, select_features().c_str()),
+      key_of_id_(db, "SELECT key FROM songs WHERE id = ?"),
+      playlists_(db, "SELECT playlist_id, name, genre, subgenre FROM playlists WHERE song_key = ? ORDER BY playlist_id") {}
+
+void SongReads::append_verses(SqliteStatement& verses, Song& song) {
+  ResetAfter reset{verses};
+  verses.bind(1, song.key);
+  while (verses.step()) song.verses.push_back(verses.text(0));
+}
+
+std::optional<Song> SongReads::find(std::int64_t key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Song song;
+  {
+    ResetAfter reset{song_};
+    song_.bind(1, key);
+    if (!song_.step()) return std::nullopt;
+    song = read_song_row(song_);
+  }
+  append_verses(verses_, song);
+  ResetAfter reset{features_};
+  features_.bind(1, key);
+  if (features_.step())
+    for (std::size_t i = 0; i < kFeatureCount; ++i)
+      if (!features_.is_null(static_cast<int>(i))) song.features.values[i] = features_.real(static_cast<int>(i));
+  return song;
+}
+
+std::optional<std::int64_t> SongReads::key_of(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ResetAfter reset{key_of_id_};
+  key_of_id_.bind(1, id);
+  if (!key_of_id_.step()) return std::nullopt;
+  return key_of_id_.int64(0);
+}
+
+std::vector<PlaylistLabel> SongReads::playlists_of(std::int64_t key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ResetAfter reset{playlists_};
+  playlists_.bind(1, key);
+  std::vector<PlaylistLabel> labels;
+  while (playlists_.step()) labels.push_back({playlists_.text(0), playlists_.text(1), playlists_.text(2), playlists_.text(3)});
+  return labels;
+}
+
+}  // namespace promptlist
