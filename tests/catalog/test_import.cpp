@@ -116,6 +116,22 @@ TEST_F(ImportTest, SameIdTwiceIsUpdatedNotDoubled) {
   EXPECT_EQ(catalog->find("t/a")->title, "Song Z");
 }
 
+// The server's catalog keeps its per-song statements prepared between
+// requests: a read must still see what another connection imported since,
+// and must leave no read transaction open that would pin an old snapshot.
+TEST_F(ImportTest, AReaderSeesAnotherConnectionsLaterImport) {
+  catalog->import_lyrics_jsonl(file("a.jsonl", std::string(kSongA) + "\n"));
+  Catalog reader((dir / "catalog.db").string(), CatalogAccess::read_only);
+  ASSERT_EQ(reader.find("t/a")->title, "Song A");
+  EXPECT_FALSE(reader.find("t/b"));
+  std::string changed = kSongA;
+  changed.replace(changed.find("Song A"), 6, "Song Z");
+  catalog->import_lyrics_jsonl(file("b.jsonl", changed + "\n" + kSongB + "\n"));
+  EXPECT_EQ(reader.find("t/a")->title, "Song Z");
+  ASSERT_TRUE(reader.find("t/b"));
+  EXPECT_EQ(reader.find("t/b")->verses, std::vector<std::string>{"b verse one two three four"});
+}
+
 TEST_F(ImportTest, BadLineNamesFileLineAndReasonAndWritesNothing) {
   const std::string path = file("bad.jsonl", std::string(kSongA) + "\n" + R"({"id": "t/c", "verses": ["x y z w v"]})" + "\n");
   try {
