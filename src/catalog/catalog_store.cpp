@@ -311,7 +311,7 @@ std::vector<Song> Catalog::songs_with_lyrics() const {
                                  " FROM songs WHERE key IN (SELECT song_key FROM verses) ORDER BY id")
                                     .c_str());
   while (st.step()) songs.push_back(read_song_row(st));
-  SqliteStatement verses(impl_->db, "SELECT text FROM verses WHERE song_key = ? ORDER BY number");
+  SqliteStatement verses(impl_->db, kSelectVersesOfSong);
   for (auto& s : songs) SongReads::append_verses(verses, s);
   return songs;
 }
@@ -327,8 +327,7 @@ std::vector<Song> Catalog::songs_with_features() const {
   songs.reserve(count_rows(impl_->db, "SELECT count(*) FROM features"));
   while (st.step()) {
     Song s = read_song_row(st);
-    for (std::size_t i = 0; i < kFeatureCount; ++i)
-      if (!st.is_null(static_cast<int>(11 + i))) s.features.values[i] = st.real(static_cast<int>(11 + i));
+    read_feature_columns(st, 11, s);
     songs.push_back(std::move(s));
   }
   return sorted_by_id(std::move(songs));

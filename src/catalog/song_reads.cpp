@@ -8,6 +8,8 @@ const char* const kSongColumns = "key, id, title, artist, collection, year, lang
 const char* const kSongColumnsQualified =
     "s.key, s.id, s.title, s.artist, s.collection, s.year, s.language, s.tags, s.source, s.license, s.spotify_id";
 
+const char* const kSelectVersesOfSong = "SELECT text FROM verses WHERE song_key = ? ORDER BY number";
+
 std::string feature_columns() {
   std::string cols;
   for (const auto& s : feature_specs()) {
@@ -56,9 +58,14 @@ Song read_song_row(const SqliteStatement& st) {
   return s;
 }
 
+void read_feature_columns(const SqliteStatement& st, int first, Song& song) {
+  for (std::size_t i = 0; i < kFeatureCount; ++i)
+    if (!st.is_null(first + static_cast<int>(i))) song.features.values[i] = st.real(first + static_cast<int>(i));
+}
+
 SongReads::SongReads(const SqliteDb& db)
     : song_(db, select_song_by_key().c_str()),
-      verses_(db, "SELECT text FROM verses WHERE song_key = ? ORDER BY number"),
+      verses_(db, kSelectVersesOfSong),
       features_(db, select_features().c_str()),
       key_of_id_(db, "SELECT key FROM songs WHERE id = ?"),
       playlists_(db, "SELECT playlist_id, name, genre, subgenre FROM playlists WHERE song_key = ? ORDER BY playlist_id") {}
@@ -81,9 +88,7 @@ std::optional<Song> SongReads::find(std::int64_t key) {
   append_verses(verses_, song);
   ResetAfter reset{features_};
   features_.bind(1, key);
-  if (features_.step())
-    for (std::size_t i = 0; i < kFeatureCount; ++i)
-      if (!features_.is_null(static_cast<int>(i))) song.features.values[i] = features_.real(static_cast<int>(i));
+  if (features_.step()) read_feature_columns(features_, 0, song);
   return song;
 }
 

@@ -30,6 +30,10 @@ extern const char* const kSongColumnsQualified;
 std::string feature_columns();
 // A Song from a row whose first columns are kSongColumns (no verses, no features).
 Song read_song_row(const SqliteStatement& st);
+// Reads the feature_columns() that start at column `first` into song.features.
+void read_feature_columns(const SqliteStatement& st, int first, Song& song);
+// One song's verses in order; binds the song's key as ?1.
+extern const char* const kSelectVersesOfSong;
 
 class SongReads {
  public:
