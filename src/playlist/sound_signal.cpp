@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "playlist/signals.h"
+#include "util/radix_sort.h"
 
 namespace promptlist {
 
@@ -128,7 +129,7 @@ class SoundRun : public SignalRun {
     if (ascending_.empty()) {
       ascending_.reserve(by_fit_.size());
       for (std::uint32_t t : by_fit_) ascending_.push_back(fit_of_[t]);
-      std::sort(ascending_.begin(), ascending_.end());
+      sort_floats(ascending_);
     }
     return ascending_;
   }
