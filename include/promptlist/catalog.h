@@ -84,6 +84,10 @@ enum class CatalogAccess {
   read_only,
 };
 
+// What find() reads of a song: a playlist looks up hundreds of candidate
+// songs and shows none of their lyrics, so it leaves the verses out.
+enum class SongParts { with_verses, without_verses };
+
 class Catalog {
  public:
   // Opens (read_write: creating if needed) the catalog at path. Throws
@@ -105,7 +109,9 @@ class Catalog {
   ImportReport import_features_csv(const std::string& file, const ImportOptions& options = {});
 
   CatalogStats stats() const;
-  std::optional<Song> find(std::int64_t key) const;
+  // A song by key or id, with its features and (unless `parts` says not)
+  // its verses; nullopt when none has it.
+  std::optional<Song> find(std::int64_t key, SongParts parts = SongParts::with_verses) const;
   std::optional<Song> find(const std::string& id) const;
   // Songs with lyrics, ordered by id (the order an index is built in).
   std::vector<Song> songs_with_lyrics() const;

@@ -298,7 +298,7 @@ CatalogStats Catalog::stats() const {
   return s;
 }
 
-std::optional<Song> Catalog::find(std::int64_t key) const { return impl_->reads->find(key); }
+std::optional<Song> Catalog::find(std::int64_t key, SongParts parts) const { return impl_->reads->find(key, parts); }
 
 std::optional<Song> Catalog::find(const std::string& id) const {
   const auto key = impl_->reads->key_of(id);
@@ -327,7 +327,7 @@ std::vector<Song> Catalog::songs_with_features() const {
   songs.reserve(count_rows(impl_->db, "SELECT count(*) FROM features"));
   while (st.step()) {
     Song s = read_song_row(st);
-    read_feature_columns(st, 11, s);
+    read_feature_columns(st, kSongColumnCount, s);
     songs.push_back(std::move(s));
   }
   return sorted_by_id(std::move(songs));

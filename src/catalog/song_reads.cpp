@@ -37,8 +37,12 @@ struct ResetAfter {
   ~ResetAfter() { st.reset(); }
 };
 
-std::string select_song_by_key() { return std::string("SELECT ") + kSongColumns + " FROM songs WHERE key = ?"; }
-std::string select_features() { return "SELECT " + feature_columns() + " FROM features WHERE song_key = ?"; }
+// The song row and its features (NULL for a text) in one step.
+std::string select_song_with_features() {
+  std::string sql = std::string("SELECT ") + kSongColumnsQualified;
+  for (const auto& f : feature_specs()) sql += std::string(", f.") + std::string(f.name);
+  return sql + " FROM songs s LEFT JOIN features f ON f.song_key = s.key WHERE s.key = ?";
+}
 
 }  // namespace
 
@@ -64,9 +68,8 @@ void read_feature_columns(const SqliteStatement& st, int first, Song& song) {
 }
 
 SongReads::SongReads(const SqliteDb& db)
-    : song_(db, select_song_by_key().c_str()),
+    : song_(db, select_song_with_features().c_str()),
       verses_(db, kSelectVersesOfSong),
-      features_(db, select_features().c_str()),
       key_of_id_(db, "SELECT key FROM songs WHERE id = ?"),
       playlists_(db, "SELECT playlist_id, name, genre, subgenre FROM playlists WHERE song_key = ? ORDER BY playlist_id") {}
 
@@ -76,7 +79,7 @@ void SongReads::append_verses(SqliteStatement& verses, Song& song) {
   while (verses.step()) song.verses.push_back(verses.text(0));
 }
 
-std::optional<Song> SongReads::find(std::int64_t key) {
+std::optional<Song> SongReads::find(std::int64_t key, SongParts parts) {
   std::lock_guard<std::mutex> lock(mutex_);
   Song song;
   {
@@ -84,11 +87,9 @@ std::optional<Song> SongReads::find(std::int64_t key) {
     song_.bind(1, key);
     if (!song_.step()) return std::nullopt;
     song = read_song_row(song_);
+    read_feature_columns(song_, kSongColumnCount, song);
   }
-  append_verses(verses_, song);
-  ResetAfter reset{features_};
-  features_.bind(1, key);
-  if (features_.step()) read_feature_columns(features_, 0, song);
+  if (parts == SongParts::with_verses) append_verses(verses_, song);
   return song;
 }
 

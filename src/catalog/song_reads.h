@@ -24,6 +24,7 @@ namespace promptlist {
 
 // The songs table's columns, in the order read_song_row() reads them.
 extern const char* const kSongColumns;
+constexpr int kSongColumnCount = 11;
 // The same columns qualified (s.), for joins with the features table.
 extern const char* const kSongColumnsQualified;
 // Feature columns, named after feature_specs(), in schema order.
@@ -38,8 +39,9 @@ extern const char* const kSelectVersesOfSong;
 class SongReads {
  public:
   explicit SongReads(const SqliteDb& db);
-  // The song with its verses and features; nullopt when no song has the key.
-  std::optional<Song> find(std::int64_t key);
+  // The song with its features, and its verses unless `parts` leaves them
+  // out; nullopt when no song has the key.
+  std::optional<Song> find(std::int64_t key, SongParts parts);
   std::optional<std::int64_t> key_of(const std::string& id);
   std::vector<PlaylistLabel> playlists_of(std::int64_t key);
   // Appends the song's verses in order (for bulk reads that hold no lock).
@@ -47,7 +49,7 @@ class SongReads {
 
  private:
   std::mutex mutex_;
-  SqliteStatement song_, verses_, features_, key_of_id_, playlists_;
+  SqliteStatement song_, verses_, key_of_id_, playlists_;  // song_: its row and features
 };
 
 }  // namespace promptlist

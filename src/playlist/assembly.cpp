@@ -49,7 +49,7 @@ const Song* best_known(const Song& found, const TrackFacts* facts, SongLookup& s
 
 const Song* SongLookup::find(std::int64_t key) {
   auto it = songs_.find(key);
-  if (it == songs_.end()) it = songs_.emplace(key, catalog_.find(key)).first;
+  if (it == songs_.end()) it = songs_.emplace(key, catalog_.find(key, SongParts::without_verses)).first;
   return it->second ? &*it->second : nullptr;
 }
 

@@ -11,7 +11,8 @@
 
 namespace promptlist {
 
-// The catalog's songs, each looked up once per request.
+// The catalog's songs, each looked up once per request, without their
+// verses (no playlist entry shows them).
 class SongLookup {
  public:
   explicit SongLookup(const Catalog& catalog) : catalog_(catalog) {}
