@@ -48,9 +48,21 @@ const Song* best_known(const Song& found, const TrackFacts* facts, SongLookup& s
 }  // namespace
 
 const Song* SongLookup::find(std::int64_t key) {
-  auto it = songs_.find(key);
-  if (it == songs_.end()) it = songs_.emplace(key, catalog_.find(key, SongParts::without_verses)).first;
+  if (const Song* track = track_in_memory(key)) return track;
+  auto it = read_.find(key);
+  if (it == read_.end()) it = read_.emplace(key, sources_.catalog->find(key, SongParts::without_verses)).first;
   return it->second ? &*it->second : nullptr;
+}
+
+// The facts and the sound ranker hold the same tracks in the same order
+// (Engine); the key check keeps a mismatched pair from answering wrong.
+const Song* SongLookup::track_in_memory(std::int64_t key) const {
+  if (!sources_.facts || !sources_.sound) return nullptr;
+  const TrackFact* fact = sources_.facts->find(key);
+  if (!fact) return nullptr;
+  const auto i = static_cast<std::size_t>(fact - sources_.facts->tracks().data());
+  const auto& tracks = sources_.sound->tracks();
+  return i < tracks.size() && tracks[i].key == key ? &tracks[i] : nullptr;
 }
 
 std::vector<PlaylistEntry> assemble(const std::vector<FusedCandidate>& candidates,

@@ -11,17 +11,21 @@
 
 namespace promptlist {
 
-// The catalog's songs, each looked up once per request, without their
+// The catalog's songs, each looked up once per request. A track comes from
+// the engine's tracks in memory (read at its start, as the sound and the
+// facts the signals rank by were); a text from the catalog, without its
 // verses (no playlist entry shows them).
 class SongLookup {
  public:
-  explicit SongLookup(const Catalog& catalog) : catalog_(catalog) {}
+  explicit SongLookup(const PlaylistSources& sources) : sources_(sources) {}
   // nullptr when the song is gone (deleted since the index was built).
   const Song* find(std::int64_t key);
 
  private:
-  const Catalog& catalog_;
-  std::unordered_map<std::int64_t, std::optional<Song>> songs_;
+  const Song* track_in_memory(std::int64_t key) const;
+
+  const PlaylistSources& sources_;
+  std::unordered_map<std::int64_t, std::optional<Song>> read_;  // from the catalog
 };
 
 // Walks the candidates best first (by score, ties in their order) and makes

@@ -140,7 +140,7 @@ Playlist make_playlist(const PlaylistSources& sources, const PlaylistRequest& re
   const Song* seed = found_seed ? &*found_seed : nullptr;
   if (seed) playlist.seed = PlaylistSeed{seed->key, seed->id, seed->title, seed->artist};
   const StartedSignals started = start_signals(sources, request, playlist, seed);
-  SongLookup songs(*sources.catalog);
+  SongLookup songs(sources);
   const auto seed_key = seed ? std::optional<std::int64_t>(seed->key) : std::nullopt;
   for (std::size_t pool = std::max(request.n * options.per_song_pool, options.min_pool) + (seed ? 1 : 0);; pool *= 2) {
     std::vector<FusedCandidate> candidates = gather(started, pool, songs, seed_key);
