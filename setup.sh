@@ -46,7 +46,7 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates
 # Node: a machine may already have it from NodeSource (whose nodejs package
 # bundles npm and conflicts with Debian's npm); only install Debian's if absent.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
-if [ "$bench" = 1 ]; then packages+=(python3-sentencepiece); fi
+if [ "$bench" = 1 ]; then packages+=(python3-sentencepiece python3-faiss); fi  # faiss: bench_ann's peer
 
 missing=()
 for p in "${packages[@]}"; do
