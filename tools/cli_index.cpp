@@ -8,6 +8,7 @@
 #include "cli_commands.h"
 #include "cli_context.h"
 #include "cli_progress.h"
+#include "promptlist/hnsw_index.h"
 #include "promptlist/error.h"
 #include "promptlist/catalog.h"
 #include "promptlist/index_builder.h"
@@ -64,6 +65,13 @@ bool track_index_is_current(const std::string& path, const Embedder& embedder, c
   }
 }
 
+// An index large enough for an approximate graph (kApproximateFrom) has one.
+void say_graph_written(const std::string& index_path) {
+  const std::string graph = hnsw_path_for(index_path);
+  if (fs::exists(graph))
+    std::printf("  wrote %s (%.1f MB, the approximate index)\n", graph.c_str(), static_cast<double>(fs::file_size(graph)) / 1e6);
+}
+
 // Embeds every song's title, album, playlists and genres into the track
 // index (the titles signal and the map read it).
 void index_track_texts(const EngineOptions& paths, const Embedder& embedder, const TrackTextInputs& inputs) {
@@ -72,16 +80,19 @@ void index_track_texts(const EngineOptions& paths, const Embedder& embedder, con
   const auto t0 = std::chrono::steady_clock::now();
   const std::string path = track_index_path_for(paths.home, embedder.model_id());
   const std::uint64_t fingerprint = inputs.fingerprint();
-  ProgressBar bar("embedding track texts");
+  ProgressBar bar("embedding track texts"), linking("linking the approximate track index");
   IndexBuildOptions options;
   options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
+  options.linking_progress = [&](std::size_t d, std::size_t t) { linking.update(d, t); };
   const auto r = build_chunk_index(std::move(texts), fingerprint, embedder, path, options);
   bar.finish();
+  linking.finish();
   const double secs = seconds_since(t0);
   std::printf("indexed the titles, albums and playlists of %zu songs (%zu tokens) in %.1f s (%.0f texts/s)\n"
               "  wrote %s (%.1f MB)\n",
               r.chunks, r.embed.tokens, secs, static_cast<double>(r.chunks) / secs, path.c_str(),
               static_cast<double>(fs::file_size(path)) / 1e6);
+  say_graph_written(path);
 }
 
 // Learns what playlist names, genres and words say about sound, in this
@@ -112,17 +123,20 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
     return;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  ProgressBar bar("embedding verses");
+  ProgressBar bar("embedding verses"), linking("linking the approximate verse index");
   IndexBuildOptions options;
   options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
+  options.linking_progress = [&](std::size_t d, std::size_t t) { linking.update(d, t); };
   const auto r = build_verse_index(catalog, *embedder, paths.index, options);
   bar.finish();
+  linking.finish();
   const double secs = seconds_since(t0);
   std::printf("indexed %zu songs as %zu verse chunks with %s in %.1f s (%.0f chunks/s)\n", r.songs, r.chunks,
               embedder->model_id().c_str(), secs, static_cast<double>(r.chunks) / secs);
   std::printf("  %zu tokens, %zu unknown to the model (%.1f%%), %zu chunks truncated\n", r.embed.tokens,
               r.embed.unknown, r.embed.tokens ? 100.0 * r.embed.unknown / r.embed.tokens : 0.0, r.embed.truncated);
   std::printf("  wrote %s (%.1f MB)\n", paths.index.c_str(), static_cast<double>(fs::file_size(paths.index)) / 1e6);
+  say_graph_written(paths.index);
   index_track_texts(paths, *embedder, texts);
   learn_sound_model(paths, *embedder, catalog);
 }

@@ -36,6 +36,9 @@
 
 namespace promptlist {
 
+// Where the graph over an index file lives: beside it, ".plhn" for ".plvi".
+std::string hnsw_path_for(const std::string& index_path);
+
 struct HnswOptions {
   // Links a node keeps on each upper level; level 0 keeps twice as many.
   // More: better recall, a larger graph, slower builds.
@@ -71,6 +74,11 @@ class HnswIndex {
   std::size_t dim() const;
   std::uint64_t rows_fingerprint() const;  // as written; 0 for a built index
   std::size_t bytes() const;               // what the file holds (or would)
+
+  // The graph over a verse or track index's rows, if its file exists:
+  // "index-x.plvi" -> "index-x.plhn". nullptr when there is none; throws
+  // when it is damaged or was built over other rows (a stale graph).
+  static std::unique_ptr<HnswIndex> open_beside(const VerseIndex& index);
 
   struct Graph;  // the arrays (src/index/hnsw_graph.h), for the builder and the reader
 

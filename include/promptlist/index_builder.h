@@ -12,10 +12,19 @@
 
 namespace promptlist {
 
+// From how many chunks an index gets an approximate (HNSW) graph beside
+// it: below this an exact scan of every row is fast enough (about 1 ms per
+// 100,000 rows of 100 floats) and finds every true neighbour.
+inline constexpr std::size_t kApproximateFrom = 200000;
+
 struct IndexBuildOptions {
   std::size_t batch = 256;     // texts per embed() call
   std::size_t min_words = 5;   // see ChunkerOptions
   ProgressFn progress;         // chunks embedded so far, of all
+  // Chunks from which the HNSW graph (hnsw_index.h) is built beside the
+  // index file; 0: never. A smaller index removes a graph left beside it.
+  std::size_t approximate_from = kApproximateFrom;
+  ProgressFn linking_progress;  // rows linked into the graph so far, of all
 };
 
 struct IndexBuildReport {

@@ -61,6 +61,8 @@ class VerseIndex {
   std::size_t dim() const { return dim_; }
   std::size_t size() const { return count_; }
   std::uint64_t catalog_fingerprint() const { return fingerprint_; }
+  // The file's XXH3 checksum: what an approximate index built over its rows names.
+  std::uint64_t checksum() const { return checksum_; }
 
   const float* row(std::size_t i) const { return rows_ + i * dim_; }
   VerseChunk chunk(std::size_t i) const;  // copies the chunk's text
@@ -79,7 +81,7 @@ class VerseIndex {
   MappedFile file_;
   std::string model_id_;
   std::size_t dim_ = 0, count_ = 0, n_components_ = 0;
-  std::uint64_t fingerprint_ = 0;
+  std::uint64_t fingerprint_ = 0, checksum_ = 0;
   const float* components_ = nullptr;
   const float* rows_ = nullptr;
   const struct ChunkRecord* records_ = nullptr;

@@ -94,6 +94,7 @@ struct Engine::Parts {
   std::unique_ptr<TrackFacts> facts;
   std::unique_ptr<VerseIndex> track_index;
   std::unique_ptr<LyricsSearch> track_texts;
+  std::unique_ptr<HnswIndex> verse_graph, track_graph;  // beside large indexes only
   std::vector<std::string> warnings;
 
   bool wants(std::string_view signal) const { return options.signals == kAllSignals || options.signals == signal; }
@@ -107,7 +108,19 @@ struct Engine::Parts {
     index = std::make_unique<VerseIndex>(options.index, embedder->model_id());
     if (index->catalog_fingerprint() != catalog->lyrics_fingerprint())
       warnings.push_back("the catalog changed since the index was built; run 'promptlist index'");
-    lyrics = std::make_unique<LyricsSearch>(*index, *embedder);
+    verse_graph = open_graph(*index);
+    lyrics = std::make_unique<LyricsSearch>(*index, *embedder, kLexicalWeight, verse_graph.get());
+  }
+
+  // A graph that is damaged or stale (a crash between writing the index
+  // and its graph) is set aside: the exact scan still answers.
+  std::unique_ptr<HnswIndex> open_graph(const VerseIndex& rows) {
+    try {
+      return HnswIndex::open_beside(rows);
+    } catch (const Error& e) {
+      warnings.push_back(std::string(e.what()) + "; scanning every row instead");
+      return nullptr;
+    }
   }
 
   // The tracks with recordings: their artists, genres and years (artist,
@@ -137,7 +150,8 @@ struct Engine::Parts {
     const std::string path = track_index_path_for(options.home, embedder->model_id());
     if (!fs::exists(path)) return;
     track_index = std::make_unique<VerseIndex>(path, embedder->model_id());
-    track_texts = std::make_unique<LyricsSearch>(*track_index, *embedder);
+    track_graph = open_graph(*track_index);
+    track_texts = std::make_unique<LyricsSearch>(*track_index, *embedder, kLexicalWeight, track_graph.get());
   }
 
   // After both: what needs the tracks and the model together.

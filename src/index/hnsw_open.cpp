@@ -1,6 +1,7 @@
 // Opening an HNSW file: mapped, then checked byte for byte (checksum) and
 // link for link, so that no file, however crafted, sends a search outside
 // the graph.
+#include <filesystem>
 #include <limits>
 
 #include "index/hnsw_format.h"
@@ -72,6 +73,25 @@ HnswIndex::HnswIndex(const std::string& path) : graph_(std::make_unique<Graph>()
   g.level0 = reinterpret_cast<const std::uint32_t*>(data + l.level0);
   g.upper = reinterpret_cast<const std::uint32_t*>(data + l.upper);
   if (!links_stay_inside(g)) throw Error(path + ": HNSW index links leave the graph (the file is corrupted; rebuild it)");
+}
+
+}  // namespace promptlist
+
+namespace promptlist {
+
+std::string hnsw_path_for(const std::string& index_path) {
+  const auto dot = index_path.rfind(".plvi");
+  return (dot != std::string::npos && dot + 5 == index_path.size() ? index_path.substr(0, dot) : index_path) + ".plhn";
+}
+
+std::unique_ptr<HnswIndex> HnswIndex::open_beside(const VerseIndex& index) {
+  const std::string path = hnsw_path_for(index.path());
+  if (!std::filesystem::exists(path)) return nullptr;
+  auto graph = std::make_unique<HnswIndex>(path);
+  if (graph->rows_fingerprint() != index.checksum() || graph->size() != index.size() || graph->dim() != index.dim())
+    throw Error(path + ": the approximate index was built over other rows than " + index.path() +
+                " (run 'promptlist index')");
+  return graph;
 }
 
 }  // namespace promptlist

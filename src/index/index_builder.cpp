@@ -3,10 +3,12 @@
 #include "promptlist/sound_model.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <set>
 
 #include "promptlist/error.h"
+#include "promptlist/hnsw_index.h"
 #include "promptlist/verse_chunker.h"
 #include "promptlist/verse_index.h"
 
@@ -29,6 +31,25 @@ IndexBuildReport build_verse_index(const Catalog& catalog, const Embedder& embed
   report.songs = songs;
   return report;
 }
+
+namespace {
+
+// The graph over the rows just written, named by their file's checksum; a
+// crash between the two files leaves a graph that names the old rows,
+// which the engine refuses as stale and scans exactly instead.
+void write_approximate_index(const std::string& path, const IndexBuildOptions& options) {
+  const std::string graph_path = hnsw_path_for(path);
+  const VerseIndex written(path);
+  if (options.approximate_from == 0 || written.size() < options.approximate_from) {
+    std::filesystem::remove(graph_path);
+    return;
+  }
+  HnswOptions graph;
+  graph.progress = options.linking_progress;
+  HnswIndex::build(written.row(0), written.size(), written.dim(), graph).write(graph_path, written.checksum());
+}
+
+}  // namespace
 
 IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t fingerprint, const Embedder& embedder,
                                    const std::string& path, const IndexBuildOptions& options) {
@@ -74,6 +95,7 @@ IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t
       principal_components(contents.vectors.data(), report.chunks, dim, embedder.components_to_remove());
   project_rows(contents.vectors.data(), report.chunks, dim, contents.components);
   VerseIndex::write(path, contents);
+  write_approximate_index(path, options);
   return report;
 }
 

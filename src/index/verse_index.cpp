@@ -188,6 +188,7 @@ VerseIndex::VerseIndex(const std::string& path, const std::string& expected_mode
   count_ = h.count;
   n_components_ = h.components;
   fingerprint_ = h.fingerprint;
+  checksum_ = h.checksum;
   if (dim_ == 0 || dim_ > 65536 || count_ > (1ull << 32) || n_components_ > dim_) throw bad("index header is corrupted");
   if (const auto why = layout_problem(h, size)) throw bad(*why);
   components_ = reinterpret_cast<const float*>(file_.data() + kHeaderSize);

@@ -32,8 +32,10 @@ LyricsScoring lyrics_scoring_from_string(std::string_view s) {
   throw Error("unknown lyrics scoring '" + std::string(utf8_prefix(s, 40)) + "' (expected " + name_list(kScorings) + ")");
 }
 
-LyricsSearch::LyricsSearch(const VerseIndex& index, const Embedder& embedder, float lexical_weight)
-    : index_(index), embedder_(embedder), bm25_(chunk_texts(index)), lexical_weight_(lexical_weight) {
+LyricsSearch::LyricsSearch(const VerseIndex& index, const Embedder& embedder, float lexical_weight,
+                           const HnswIndex* approximate)
+    : index_(index), embedder_(embedder), approximate_(approximate), bm25_(chunk_texts(index)),
+      lexical_weight_(lexical_weight) {
   if (index.model_id() != embedder.model_id())
     throw Error(index.path() + ": index was built by model '" + index.model_id() + "', not by the current model '" +
                 embedder.model_id() + "' (rebuild it with 'promptlist index')");
@@ -51,13 +53,15 @@ std::vector<float> LyricsSearch::embed_prompt(std::string_view prompt, EmbedStat
 ChunkScores LyricsSearch::score(std::string_view prompt, LyricsScoring scoring) const {
   ChunkScores out;
   const std::size_t n = index_.size();
+  std::vector<float> q;
   if (scoring != LyricsScoring::lexical) {
-    const auto q = embed_prompt(prompt, &out.prompt);
-    out.semantic = index_.similarities(q.data());
+    q = embed_prompt(prompt, &out.prompt);
+    out.semantic = similarities(q.data());
   } else {
     out.semantic.assign(n, 0.0f);
   }
   out.lexical = bm25_.score_all(prompt);
+  if (!q.empty()) score_lexical_hits(q.data(), out);
   const float best = out.lexical.empty() ? 0.0f : *std::max_element(out.lexical.begin(), out.lexical.end());
   out.lexical_hits = best > 0;
   if (best > 0)
@@ -89,10 +93,30 @@ std::optional<ChunkScores> LyricsSearch::score_like(std::int64_t song_key) const
   const float scale = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
   for (float& x : mean) x *= scale;
   ChunkScores out;
-  out.semantic = index_.similarities(mean.data());
+  out.semantic = similarities(mean.data());
   out.lexical.assign(out.semantic.size(), 0.0f);
   out.combined = out.semantic;
   return out;
+}
+
+std::vector<float> LyricsSearch::similarities(const float* query) const {
+  if (!approximate_) return index_.similarities(query);
+  std::vector<float> scores(index_.size(), 0.0f);
+  for (const IndexHit& hit : approximate_->search(query, index_.row(0), kApproximatePool, kApproximatePool))
+    scores[hit.row] = hit.score;
+  return scores;
+}
+
+void LyricsSearch::score_lexical_hits(const float* query, ChunkScores& scores) const {
+  if (!approximate_) return;  // the scan scored every chunk already
+  const std::size_t dim = index_.dim();
+  for (std::size_t i = 0; i < scores.lexical.size(); ++i) {
+    if (scores.lexical[i] <= 0 || scores.semantic[i] != 0) continue;
+    const float* row = index_.row(i);
+    float dot = 0;
+    for (std::size_t k = 0; k < dim; ++k) dot += query[k] * row[k];
+    scores.semantic[i] = dot;
+  }
 }
 
 }  // namespace promptlist
