@@ -37,13 +37,13 @@ namespace {
 // The graph over the rows just written, named by their file's checksum; a
 // crash between the two files leaves a graph that names the old rows,
 // which the engine refuses as stale and scans exactly instead.
-void write_approximate_index(const std::string& path, const IndexBuildOptions& options) {
+void write_approximate_index(const std::string& path, std::size_t chunks, const IndexBuildOptions& options) {
   const std::string graph_path = hnsw_path_for(path);
-  const VerseIndex written(path);
-  if (options.approximate_from == 0 || written.size() < options.approximate_from) {
+  if (options.approximate_from == 0 || chunks < options.approximate_from) {
     std::filesystem::remove(graph_path);
     return;
   }
+  const VerseIndex written(path);  // its rows as written (projected) and its checksum
   HnswOptions graph;
   graph.progress = options.linking_progress;
   HnswIndex::build(written.row(0), written.size(), written.dim(), graph).write(graph_path, written.checksum());
@@ -95,7 +95,7 @@ IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t
       principal_components(contents.vectors.data(), report.chunks, dim, embedder.components_to_remove());
   project_rows(contents.vectors.data(), report.chunks, dim, contents.components);
   VerseIndex::write(path, contents);
-  write_approximate_index(path, options);
+  write_approximate_index(path, report.chunks, options);
   return report;
 }
 

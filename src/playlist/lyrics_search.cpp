@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "index/vector_dot.h"
 #include "promptlist/error.h"
 #include "promptlist/name_table.h"
 #include "promptlist/text.h"
@@ -112,10 +113,7 @@ void LyricsSearch::score_lexical_hits(const float* query, ChunkScores& scores) c
   const std::size_t dim = index_.dim();
   for (std::size_t i = 0; i < scores.lexical.size(); ++i) {
     if (scores.lexical[i] <= 0 || scores.semantic[i] != 0) continue;
-    const float* row = index_.row(i);
-    float dot = 0;
-    for (std::size_t k = 0; k < dim; ++k) dot += query[k] * row[k];
-    scores.semantic[i] = dot;
+    scores.semantic[i] = dot_f32(query, index_.row(i), dim);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "promptlist/hnsw_index.h"
 #include "promptlist/lyrics_search.h"
 #include "../bench/musiccaps_prompts.h"
+#include "index/hnsw_format.h"
 #include "test_support.h"
 #include "test_world.h"
 
@@ -140,10 +141,7 @@ TEST(HnswIndex, RefusesLinksThatLeaveTheGraphEvenWithAValidChecksum) {
   const std::size_t count = 500, dim = world().index().dim();
   HnswIndex::build(world().index().row(0), count, dim, {}).write((dir / "good.plhn").string(), 0);
   std::string bytes = test::read_file(dir / "good.plhn");
-  // The layout of promptlist/hnsw_index.h: arrays 64-byte aligned after the 72-byte header.
-  const auto aligned = [](std::size_t n) { return (n + 63) / 64 * 64; };
-  const std::size_t codes = aligned(aligned(72) + count * 4), levels = aligned(codes + count * dim);
-  const std::size_t level0 = aligned(aligned(levels + count) + count * 4);
+  const std::size_t level0 = hnsw_format::layout_of(count, dim, 16, 0).level0;  // upper blocks do not move level 0
   const std::uint32_t outside = count + 7;
   std::memcpy(bytes.data() + level0 + 4, &outside, 4);  // node 0's first neighbour
   std::memset(bytes.data() + 48, 0, 8);
