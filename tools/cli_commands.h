@@ -11,6 +11,7 @@ namespace promptlist::cli {
 
 void add_model_command(CLI::App& app, EngineOptions& paths);
 void add_import_command(CLI::App& app, EngineOptions& paths);
+void add_remove_command(CLI::App& app, EngineOptions& paths);
 void add_index_command(CLI::App& app, EngineOptions& paths);
 void add_generate_command(CLI::App& app, EngineOptions& paths);
 void add_song_command(CLI::App& app, EngineOptions& paths);

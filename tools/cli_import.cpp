@@ -72,6 +72,7 @@ int cmd_import(EngineOptions& paths, std::vector<std::string> files, std::string
   const auto s = catalog.stats();
   std::printf("catalog %s: %zu songs (%zu with lyrics, %zu with audio features), %zu verses, %zu playlists\n",
               paths.catalog.c_str(), s.songs, s.songs_with_lyrics, s.songs_with_features, s.verses, s.playlists);
+  std::printf("  run 'promptlist index' to update the indexes: only new and changed songs are embedded\n");
   return failures ? 1 : 0;
 }
 

@@ -72,26 +72,42 @@ void say_graph_written(const std::string& index_path) {
     std::printf("  wrote %s (%.1f MB, the approximate index)\n", graph.c_str(), static_cast<double>(fs::file_size(graph)) / 1e6);
 }
 
+// How an index is built: with progress bars, and (unless full) from the rows
+// of the index it replaces wherever a chunk's text is unchanged.
+IndexBuildOptions build_options(const std::string& path, bool full, ProgressBar& embedding, ProgressBar& linking) {
+  IndexBuildOptions options;
+  options.progress = [&embedding](std::size_t d, std::size_t t) { embedding.update(d, t); };
+  options.linking_progress = [&linking](std::size_t d, std::size_t t) { linking.update(d, t); };
+  if (!full) options.reuse_rows_from = path;
+  return options;
+}
+
+// What an incremental build took from the index it replaced.
+void say_reused(const IndexBuildReport& r) {
+  if (!r.not_reused.empty()) std::printf("  embedded everything: the last index could not be reused (%s)\n", r.not_reused.c_str());
+  if (r.reused || r.dropped)
+    std::printf("  embedded %zu new or changed, kept %zu from the last index, dropped %zu no longer in the catalog\n",
+                r.embed.texts, r.reused, r.dropped);
+}
+
 // Embeds every song's title, album, playlists and genres into the track
 // index (the titles signal and the map read it).
-void index_track_texts(const EngineOptions& paths, const Embedder& embedder, const TrackTextInputs& inputs) {
+void index_track_texts(const EngineOptions& paths, const Embedder& embedder, const TrackTextInputs& inputs, bool full) {
   std::vector<VerseChunk> texts = track_texts(inputs.tracks, inputs.memberships);
   if (texts.empty()) return;  // no tracks
   const auto t0 = std::chrono::steady_clock::now();
   const std::string path = track_index_path_for(paths.home, embedder.model_id());
   const std::uint64_t fingerprint = inputs.fingerprint();
   ProgressBar bar("embedding track texts"), linking("linking the approximate track index");
-  IndexBuildOptions options;
-  options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
-  options.linking_progress = [&](std::size_t d, std::size_t t) { linking.update(d, t); };
-  const auto r = build_chunk_index(std::move(texts), fingerprint, embedder, path, options);
+  const auto r = build_chunk_index(std::move(texts), fingerprint, embedder, path, build_options(path, full, bar, linking));
   bar.finish();
   linking.finish();
   const double secs = seconds_since(t0);
   std::printf("indexed the titles, albums and playlists of %zu songs (%zu tokens) in %.1f s (%.0f texts/s)\n"
               "  wrote %s (%.1f MB)\n",
-              r.chunks, r.embed.tokens, secs, static_cast<double>(r.chunks) / secs, path.c_str(),
+              r.chunks, r.embed.tokens, secs, static_cast<double>(r.embed.texts) / secs, path.c_str(),
               static_cast<double>(fs::file_size(path)) / 1e6);
+  say_reused(r);
   say_graph_written(path);
 }
 
@@ -108,7 +124,7 @@ void learn_sound_model(const EngineOptions& paths, const Embedder& embedder, con
               "  wrote %s\n", r.descriptors, r.tracks, seconds_since(t0), path.c_str());
 }
 
-void cmd_index(EngineOptions& paths, bool if_stale) {
+void cmd_index(EngineOptions& paths, bool if_stale, bool full) {
   auto embedder = open_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
   Catalog catalog(paths.catalog);
@@ -116,7 +132,7 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   if (if_stale && index_is_current(paths.index, *embedder, catalog)) {
     std::printf("%s: already indexed with %s for this catalog\n", paths.index.c_str(), embedder->model_id().c_str());
     if (!track_index_is_current(track_index_path_for(paths.home, embedder->model_id()), *embedder, texts))
-      index_track_texts(paths, *embedder, texts);
+      index_track_texts(paths, *embedder, texts, full);
     if (!sound_model_is_current(sound_model_path_for(paths.home, embedder->model_id()), *embedder,
                                 sound_model_fingerprint(texts.tracks, texts.memberships)))
       learn_sound_model(paths, *embedder, catalog);
@@ -124,20 +140,18 @@ void cmd_index(EngineOptions& paths, bool if_stale) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   ProgressBar bar("embedding verses"), linking("linking the approximate verse index");
-  IndexBuildOptions options;
-  options.progress = [&](std::size_t d, std::size_t t) { bar.update(d, t); };
-  options.linking_progress = [&](std::size_t d, std::size_t t) { linking.update(d, t); };
-  const auto r = build_verse_index(catalog, *embedder, paths.index, options);
+  const auto r = build_verse_index(catalog, *embedder, paths.index, build_options(paths.index, full, bar, linking));
   bar.finish();
   linking.finish();
   const double secs = seconds_since(t0);
   std::printf("indexed %zu songs as %zu verse chunks with %s in %.1f s (%.0f chunks/s)\n", r.songs, r.chunks,
-              embedder->model_id().c_str(), secs, static_cast<double>(r.chunks) / secs);
+              embedder->model_id().c_str(), secs, static_cast<double>(r.embed.texts) / secs);
   std::printf("  %zu tokens, %zu unknown to the model (%.1f%%), %zu chunks truncated\n", r.embed.tokens,
               r.embed.unknown, r.embed.tokens ? 100.0 * r.embed.unknown / r.embed.tokens : 0.0, r.embed.truncated);
   std::printf("  wrote %s (%.1f MB)\n", paths.index.c_str(), static_cast<double>(fs::file_size(paths.index)) / 1e6);
+  say_reused(r);
   say_graph_written(paths.index);
-  index_track_texts(paths, *embedder, texts);
+  index_track_texts(paths, *embedder, texts, full);
   learn_sound_model(paths, *embedder, catalog);
 }
 
@@ -148,7 +162,10 @@ void add_index_command(CLI::App& app, EngineOptions& paths) {
   add_model_options(*index, paths);
   auto if_stale = std::make_shared<bool>(false);
   index->add_flag("--if-stale", *if_stale, "Do nothing when the index was built by this model from this catalog");
-  index->callback([&paths, if_stale] { cmd_index(paths, *if_stale); });
+  auto full = std::make_shared<bool>(false);
+  index->add_flag("--full", *full,
+                  "Embed every chunk again (by default chunks whose text the last index holds keep its rows)");
+  index->callback([&paths, if_stale, full] { cmd_index(paths, *if_stale, *full); });
 }
 
 }  // namespace promptlist::cli

@@ -13,7 +13,7 @@ using namespace promptlist::cli;
 int main(int argc, char** argv) {
   CLI::App app{"promptlist: turn a sentence into a playlist.\n\n"
                "  promptlist import            import lyrics (.jsonl) and audio features (.csv)\n"
-               "  promptlist index             embed every verse and write the search index\n"
+               "  promptlist index             embed new and changed verses and update the search index\n"
                "  promptlist generate \"...\"    make a playlist for a prompt\n"};
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("--index", paths.index, "Verse index file (default HOME/index-<model>.plvi)");
 
   add_import_command(app, paths);
+  add_remove_command(app, paths);
   add_index_command(app, paths);
   add_generate_command(app, paths);
   add_features_command(app, paths);

@@ -107,6 +107,11 @@ class Catalog {
   // TidyTuesday layout (track_id, track_name, track_artist, playlist_*) and
   // the hit-predictor layout (track, artist, uri).
   ImportReport import_features_csv(const std::string& file, const ImportOptions& options = {});
+  // Removes the songs with these ids, their verses, features and playlist
+  // places, all in one transaction; throws promptlist::Error naming the ids
+  // the catalog does not have, and then removes none. The next 'index'
+  // drops their chunks.
+  void remove_songs(const std::vector<std::string>& ids);
 
   CatalogStats stats() const;
   // A song by key or id, with its features and (unless `parts` says not)

@@ -25,12 +25,22 @@ struct IndexBuildOptions {
   // index file; 0: never. A smaller index removes a graph left beside it.
   std::size_t approximate_from = kApproximateFrom;
   ProgressFn linking_progress;  // rows linked into the graph so far, of all
+  // An index (usually the file being replaced) whose rows are taken for
+  // chunks of the same text instead of embedding them again, so an import
+  // that adds or changes a few songs embeds only those (index/reused_rows.h).
+  // New rows are projected with its components, which a full build (empty
+  // here) computes afresh. Empty, missing, or made by another model: every
+  // chunk is embedded.
+  std::string reuse_rows_from;
 };
 
 struct IndexBuildReport {
   std::size_t songs = 0;
   std::size_t chunks = 0;
-  EmbedStats embed;
+  std::size_t reused = 0;   // chunks given the row of reuse_rows_from (the rest were embedded)
+  std::size_t dropped = 0;  // rows of reuse_rows_from that no chunk has any more
+  std::string not_reused;   // why reuse_rows_from could not be used, if it existed and was not
+  EmbedStats embed;         // of the chunks embedded
 };
 
 // Builds the index of every song with lyrics and writes it atomically to

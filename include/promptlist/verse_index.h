@@ -72,6 +72,9 @@ class VerseIndex {
   // Turns a raw embedder vector into the index's space: removes the stored
   // components and scales to unit length (in place).
   void project(float* vector) const;
+  // The principal components removed from every row ([n][dim]; empty for
+  // models that remove none).
+  std::vector<float> components() const;
   // Cosine similarity of the (projected) query with every row.
   std::vector<float> similarities(const float* query) const;
   // The k best rows, best first (ties: lower row first).

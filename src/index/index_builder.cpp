@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "index/reused_rows.h"
 #include "promptlist/error.h"
 #include "promptlist/hnsw_index.h"
 #include "promptlist/verse_chunker.h"
@@ -51,6 +52,39 @@ void write_approximate_index(const std::string& path, std::size_t chunks, const 
 
 }  // namespace
 
+namespace {
+
+// Embeds the given chunks into their rows of `rows`, longest first, so that
+// each batch pads to little more than its own texts (track texts run from 5
+// to 60 tokens); the rows keep the chunks' order.
+EmbedStats embed_chunks(const std::vector<VerseChunk>& chunks, std::vector<std::size_t> which,
+                        const Embedder& embedder, float* rows, const IndexBuildOptions& options) {
+  std::vector<std::size_t> tokens(chunks.size());
+  for (std::size_t i : which) tokens[i] = embedder.count_tokens(chunks[i].text);
+  std::stable_sort(which.begin(), which.end(), [&](std::size_t a, std::size_t b) { return tokens[a] > tokens[b]; });
+  const std::size_t dim = embedder.dim();
+  EmbedStats total;
+  std::vector<std::string> batch;
+  std::vector<float> vectors;
+  for (std::size_t start = 0; start < which.size(); start += options.batch) {
+    const std::size_t end = std::min(which.size(), start + options.batch);
+    batch.clear();
+    for (std::size_t i = start; i < end; ++i) batch.push_back(chunks[which[i]].text);
+    vectors.resize(batch.size() * dim);
+    const EmbedStats s = embedder.embed(batch, vectors.data());
+    for (std::size_t i = start; i < end; ++i)
+      std::copy_n(vectors.data() + (i - start) * dim, dim, rows + which[i] * dim);
+    total.texts += s.texts;
+    total.tokens += s.tokens;
+    total.unknown += s.unknown;
+    total.truncated += s.truncated;
+    if (options.progress) options.progress(end, which.size());
+  }
+  return total;
+}
+
+}  // namespace
+
 IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t fingerprint, const Embedder& embedder,
                                    const std::string& path, const IndexBuildOptions& options) {
   IndexBuildReport report;
@@ -64,36 +98,23 @@ IndexBuildReport build_chunk_index(std::vector<VerseChunk> chunks, std::uint64_t
   for (const auto& c : contents.chunks) songs.insert(c.song_key);
   report.songs = songs.size();
 
-  // Embedded longest first, so that each batch pads to little more than its
-  // own texts (track texts run from 5 to 60 tokens); the rows keep the
-  // chunks' order.
-  std::vector<std::size_t> tokens(report.chunks), order(report.chunks);
-  for (std::size_t i = 0; i < report.chunks; ++i) tokens[i] = embedder.count_tokens(contents.chunks[i].text);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return tokens[a] > tokens[b]; });
-
   const std::size_t dim = contents.dim;
   contents.vectors.resize(report.chunks * dim);
-  std::vector<std::string> batch;
-  std::vector<float> vectors;
-  for (std::size_t start = 0; start < report.chunks; start += options.batch) {
-    const std::size_t end = std::min(report.chunks, start + options.batch);
-    batch.clear();
-    for (std::size_t i = start; i < end; ++i) batch.push_back(contents.chunks[order[i]].text);
-    vectors.resize(batch.size() * dim);
-    EmbedStats s = embedder.embed(batch, vectors.data());
-    for (std::size_t i = start; i < end; ++i)
-      std::copy_n(vectors.data() + (i - start) * dim, dim, contents.vectors.data() + order[i] * dim);
-    report.embed.texts += s.texts;
-    report.embed.tokens += s.tokens;
-    report.embed.unknown += s.unknown;
-    report.embed.truncated += s.truncated;
-    if (options.progress) options.progress(end, report.chunks);
-  }
+  ReusedRows old = reuse_rows(options.reuse_rows_from, embedder, contents.chunks, contents.vectors.data());
+  report.reused = old.reused;
+  report.dropped = old.dropped;
+  report.not_reused = old.why_not;
+  report.embed = embed_chunks(contents.chunks, old.missing, embedder, contents.vectors.data(), options);
 
-  contents.components =
-      principal_components(contents.vectors.data(), report.chunks, dim, embedder.components_to_remove());
-  project_rows(contents.vectors.data(), report.chunks, dim, contents.components);
+  if (old.from_old_index) {
+    // Reused rows are already projected; only the new ones are raw.
+    contents.components = std::move(old.components);
+    for (std::size_t i : old.missing) project_rows(contents.vectors.data() + i * dim, 1, dim, contents.components);
+  } else {
+    contents.components =
+        principal_components(contents.vectors.data(), report.chunks, dim, embedder.components_to_remove());
+    project_rows(contents.vectors.data(), report.chunks, dim, contents.components);
+  }
   VerseIndex::write(path, contents);
   write_approximate_index(path, report.chunks, options);
   return report;

@@ -213,10 +213,9 @@ VerseChunk VerseIndex::chunk(std::size_t i) const {
   return {r.song_key, r.verse, r.line_begin, r.line_end, std::string(chunk_text(i))};
 }
 
-void VerseIndex::project(float* v) const {
-  std::vector<float> comps(components_, components_ + n_components_ * dim_);
-  project_rows(v, 1, dim_, comps);
-}
+std::vector<float> VerseIndex::components() const { return {components_, components_ + n_components_ * dim_}; }
+
+void VerseIndex::project(float* v) const { project_rows(v, 1, dim_, components()); }
 
 std::vector<float> VerseIndex::similarities(const float* query) const {
   std::vector<float> scores(count_, 0.0f);

@@ -317,3 +317,26 @@ TEST(CatalogAccess, ReadOnlyOpenOfAMissingOrForeignFileSaysSo) {
   const auto foreign = test::write_file(dir / "notes.db", "not a database, just text").string();
   EXPECT_THROW(Catalog(foreign, CatalogAccess::read_only), Error);
 }
+
+TEST(RemoveSongs, RemovesTheSongsAndTheirVersesOrNothingWhenAnIdIsUnknown) {
+  const auto dir = test::scratch_dir("remove_songs");
+  Catalog catalog((dir / "catalog.db").string());
+  catalog.import_lyrics_jsonl((test::data_dir() / "lyrics" / "songs.jsonl").string());
+  const auto before = catalog.stats();
+  const std::string first = catalog.songs_with_lyrics()[0].id, second = catalog.songs_with_lyrics()[1].id;
+  const std::size_t verses = catalog.find(first)->verses.size() + catalog.find(second)->verses.size();
+
+  try {
+    catalog.remove_songs({first, "no/such-song"});
+    FAIL() << "an unknown id was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no/such-song"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(catalog.find(first)) << "nothing is removed when one id is unknown";
+
+  catalog.remove_songs({first, second});
+  EXPECT_FALSE(catalog.find(first));
+  EXPECT_FALSE(catalog.find(second));
+  EXPECT_EQ(catalog.stats().songs, before.songs - 2);
+  EXPECT_EQ(catalog.stats().verses, before.verses - verses);
+}

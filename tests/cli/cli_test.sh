@@ -25,7 +25,6 @@ check "generate --json gives n distinct songs" bash -c "
   python3 -c \"import json,sys; d=json.load(open('$work/p.json')); ids=[s['id'] for s in d['songs']]; sys.exit(0 if len(ids)==5 and len(set(ids))==5 else 1)\""
 check "generate prints a table" bash -c "'$bin' generate 'the sea' -n 3 | grep -q '^ 3\. '"
 check "song shows lyrics" bash -c "id=\$(python3 -c \"import json; print(json.load(open('$work/p.json'))['songs'][0]['id'])\") && '$bin' song \"\$id\" | grep -q ."
-
 # A read-only home (a read-only mount; root ignores file modes, so a
 # read-only bind in a private mount namespace, where one may be made):
 # commands that only read work, an import says the folder is not writable.
@@ -42,6 +41,14 @@ if read_only_home sh -c "! touch '$PROMPTLIST_HOME/.probe'" 2> /dev/null; then
 else
   echo "skipped: the read-only home checks (no private mount namespace here)"
 fi
+
+# Updates: a removed song leaves the index, and nothing unchanged is embedded again.
+check "remove of an unknown id removes nothing and says so" bash -c "
+  ! '$bin' remove 'no/such-song' 2> '$work/err' && grep -q 'no song with id no/such-song' '$work/err'"
+check "remove" bash -c "'$bin' remove \"\$(head -n 1 '$work/songs.jsonl' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])')\" | grep -q 'removed 1 songs'"
+check "index after a removal embeds nothing and drops the song's chunks" bash -c "
+  '$bin' index > '$work/update.txt' && grep -q 'embedded 0 new or changed, kept [0-9]* from the last index, dropped [1-9]' '$work/update.txt'"
+check "index --full embeds everything again" bash -c "'$bin' index --full > '$work/full.txt' && ! grep -q 'kept' '$work/full.txt'"
 
 # A sentence-transformers folder (the reference's tiny BERT) end to end.
 ref="$(dirname "$data")/reference"
