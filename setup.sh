@@ -72,7 +72,7 @@ else
   echo "node_modules: present"
 fi
 
-# Python tools the tests run (Hugging Face's tokenizers), in build/python for
+# Python tools the tests run (Hugging Face's tokenizers, Dask), in build/python for
 # Debian's /usr/bin/python3 (PYTHONPATH), pinned in tests/requirements.txt.
 step "Python test tools (tests/requirements.txt -> build/python)"
 if [ ! -f build/python/.installed ] || [ tests/requirements.txt -nt build/python/.installed ]; then

@@ -18,5 +18,6 @@ void add_song_command(CLI::App& app, EngineOptions& paths);
 void add_info_command(CLI::App& app, EngineOptions& paths);
 void add_features_command(CLI::App& app, EngineOptions& paths);
 void add_serve_command(CLI::App& app, EngineOptions& paths);
+void add_shard_commands(CLI::App& app, EngineOptions& paths);  // serve-shard, search
 
 }  // namespace promptlist::cli

@@ -13,6 +13,7 @@
 #include "promptlist/catalog.h"
 #include "promptlist/index_builder.h"
 #include "promptlist/model_store.h"
+#include "promptlist/shard.h"
 #include "promptlist/sound_model.h"
 #include "promptlist/track_text.h"
 #include "promptlist/verse_index.h"
@@ -124,6 +125,26 @@ void learn_sound_model(const EngineOptions& paths, const Embedder& embedder, con
               "  wrote %s\n", r.descriptors, r.tracks, seconds_since(t0), path.c_str());
 }
 
+// One shard's verse index, for a distributed build (tools/shard_index.py):
+// the shard's songs only, to the file named by --index; no track texts or
+// sound model (those are the whole catalog's).
+void index_shard(EngineOptions& paths, const ShardSpec& shard, bool full) {
+  if (paths.index.empty()) throw Error("--shard needs --index FILE: where this shard's index goes");
+  auto embedder = open_embedder(paths);
+  if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
+  const Catalog catalog(paths.catalog, CatalogAccess::read_only);
+  const auto t0 = std::chrono::steady_clock::now();
+  ProgressBar bar("embedding verses of shard " + shard.name()), linking("linking the shard's approximate index");
+  IndexBuildOptions options = build_options(paths.index, full, bar, linking);
+  options.shard = shard;
+  const auto r = build_verse_index(catalog, *embedder, paths.index, options);
+  bar.finish();
+  linking.finish();
+  std::printf("shard %s: indexed %zu songs as %zu verse chunks with %s in %.1f s\n  wrote %s\n", shard.name().c_str(),
+              r.songs, r.chunks, embedder->model_id().c_str(), seconds_since(t0), paths.index.c_str());
+  say_reused(r);
+}
+
 void cmd_index(EngineOptions& paths, bool if_stale, bool full) {
   auto embedder = open_embedder(paths);
   if (!fs::exists(paths.catalog)) throw Error(paths.catalog + ": no catalog yet; run 'promptlist import' first");
@@ -165,7 +186,15 @@ void add_index_command(CLI::App& app, EngineOptions& paths) {
   auto full = std::make_shared<bool>(false);
   index->add_flag("--full", *full,
                   "Embed every chunk again (by default chunks whose text the last index holds keep its rows)");
-  index->callback([&paths, if_stale, full] { cmd_index(paths, *if_stale, *full); });
+  auto shard = std::make_shared<std::string>();
+  index->add_option("--shard", *shard,
+                    "I/N: only the verses of shard I of N (0-based; by a hash of the song id), to the --index file");
+  index->callback([&paths, if_stale, full, shard] {
+    if (shard->empty())
+      cmd_index(paths, *if_stale, *full);
+    else
+      index_shard(paths, parse_shard(*shard), *full);
+  });
 }
 
 }  // namespace promptlist::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_generate_command(app, paths);
   add_features_command(app, paths);
   add_serve_command(app, paths);
+  add_shard_commands(app, paths);
   add_song_command(app, paths);
   add_model_command(app, paths);
   add_info_command(app, paths);

@@ -8,6 +8,7 @@
 
 #include "promptlist/catalog.h"
 #include "promptlist/embedder.h"
+#include "promptlist/shard.h"
 #include "promptlist/verse_chunker.h"
 
 namespace promptlist {
@@ -32,6 +33,9 @@ struct IndexBuildOptions {
   // here) computes afresh. Empty, missing, or made by another model: every
   // chunk is embedded.
   std::string reuse_rows_from;
+  // The songs build_verse_index takes: by default all; a shard task of a
+  // distributed build (tools/shard_index.py) takes one shard's.
+  ShardSpec shard;
 };
 
 struct IndexBuildReport {

@@ -24,9 +24,12 @@ IndexBuildReport build_verse_index(const Catalog& catalog, const Embedder& embed
   std::vector<VerseChunk> chunks;
   std::size_t songs = 0;
   for (const Song& song : catalog.songs_with_lyrics()) {
+    if (!options.shard.holds(song.id)) continue;
     for (auto& c : chunk_song(song.key, song.verses, counter, chunking)) chunks.push_back(std::move(c));
     ++songs;
   }
+  if (chunks.empty() && options.shard.count > 1)
+    throw Error(catalog.path() + ": shard " + options.shard.name() + " holds no song with lyrics (use fewer shards)");
   if (chunks.empty()) throw Error(catalog.path() + ": the catalog has no lyrics to index (run 'promptlist import' first)");
   IndexBuildReport report = build_chunk_index(std::move(chunks), catalog.lyrics_fingerprint(), embedder, path, options);
   report.songs = songs;

@@ -19,6 +19,7 @@
 #include "promptlist/text.h"
 #include "promptlist/track_facts.h"
 #include "promptlist/verse_chunker.h"
+#include "server/api_replies.h"
 #include "server/bounded_http_server.h"
 
 namespace promptlist {
@@ -52,39 +53,7 @@ struct Server::Impl {
 
   explicit Impl(const Engine& e) : engine(e), sources(e.sources()) {}
 
-  // Invalid UTF-8 is refused before a handler runs (parameters_are_utf8), so
-  // `replace` only guards a reply against a bug elsewhere: a stray byte
-  // becomes U+FFFD instead of a type_error that turns the answer into a 500.
-  static void reply(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
-  }
-
-  // Parameters end up in JSON replies (the id of a song that is not there,
-  // a format that is unknown), and JSON text must be UTF-8.
-  static void check_parameters_are_utf8(const httplib::Request& req) {
-    for (const auto& [name, value] : req.params) {
-      if (find_invalid_utf8(name)) throw Error("a request parameter's name is not valid UTF-8");
-      if (const auto bad = find_invalid_utf8(value))
-        throw Error("request parameter '" + std::string(utf8_prefix(name, 40)) + "' is not valid UTF-8 (byte " +
-                    std::to_string(*bad) + ")");
-    }
-  }
-
-  // The one place errors become replies: a promptlist::Error by its kind
-  // (bad input 400, not found 404, unavailable 503, environment 500), any
-  // other exception 500 in our words.
-  static void reply_to_failure(httplib::Response& res, std::exception_ptr failure) {
-    try {
-      std::rethrow_exception(failure);
-    } catch (const Error& e) {
-      reply(res, http_status(e.kind()), {{"error", e.what()}, {"kind", to_string(e.kind())}});
-    } catch (const std::exception& e) {
-      reply(res, 500, {{"error", "the server failed: " + describe_failure(e)}, {"kind", to_string(ErrorKind::environment)}});
-    } catch (...) {
-      reply(res, 500, {{"error", "the server failed: an unexpected failure"}, {"kind", to_string(ErrorKind::environment)}});
-    }
-  }
+  static void reply(httplib::Response& res, int status, const json& body) { reply_json(res, status, body); }
 
   PlaylistRequest parse_request(const std::string& body) const {
     if (auto bad = find_invalid_utf8(body)) throw Error("request body is not valid UTF-8");
@@ -294,27 +263,6 @@ struct Server::Impl {
     }
   }
 
-  void add_guards() {
-    // A decoded %00 would cut the file name short where the file is opened
-    // ("/index.html%00.txt" served index.html as text): no path has one.
-    // Parameters are checked here, before any handler, so no handler sees invalid UTF-8.
-    http.set_pre_routing_handler([](const Request& req, Response&) {
-      if (req.path.find('\0') != std::string::npos) throw Error("the path contains a NUL byte");
-      check_parameters_are_utf8(req);
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-    http.set_exception_handler([](const Request&, Response& res, std::exception_ptr failure) { reply_to_failure(res, failure); });
-    // cpp-httplib calls this for every status >= 400, also after a handler
-    // replied: its message ("no song with id ...") must stand.
-    http.set_error_handler([](const Request& req, Response& res) {
-      if (!res.body.empty()) return;
-      if (res.status == 404 && req.path.rfind("/api/", 0) == 0) reply(res, 404, {{"error", "no such endpoint"}});
-      else if (res.status == 413) reply(res, 413, {{"error", "request body is too large"}});
-      else res.set_content(std::to_string(res.status) + "\n", "text/plain");
-    });
-    http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
-  }
-
   void routes() {
     http.set_limits(options.connections);
     http.set_payload_max_length(options.max_body_bytes);
@@ -322,7 +270,7 @@ struct Server::Impl {
     // ACKs add ~40 ms to every keep-alive request.
     http.set_tcp_nodelay(true);
     add_routes();
-    add_guards();
+    install_api_guards(http);
     if (!options.web_root.empty()) {
       // cpp-httplib refuses paths that leave the mount point ("..", absolute).
       if (!http.set_mount_point("/", options.web_root))
