@@ -15,7 +15,8 @@
 // queries/s, p50 and p99 ms. The exact scan's bandwidth is set against a
 // plain read of the same floats.
 //
-// Usage: bench_ann [ROWS=1000000] [QUERIES=500] [ENGINES=ours,hnswlib,faiss]
+// Usage: bench_ann [ROWS=1000000] [QUERIES=500] [ENGINES=ours,hnswlib,faiss] [M=16] [EF_CONSTRUCTION=100]
+// (M and EF_CONSTRUCTION are the graph's, ours and hnswlib's alike)
 // (FAISS's HNSW builds about four times slower than ours: leave it out of
 // a quick run).
 #include <cblas.h>
@@ -46,7 +47,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kK = 10;
-const std::vector<std::size_t> kWidths = {16, 32, 64, 128, 256, 512};
+const std::vector<std::size_t> kWidths = {16, 32, 64, 128, 256, 512, 1024};
+
+// The graph's shape, the same for ours and hnswlib (main reads it).
+std::size_t graph_m = 16, graph_ef_construction = 100;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -169,6 +173,8 @@ json bench_exact(const std::vector<float>& rows, const std::vector<float>& queri
 json bench_ours(const std::vector<float>& rows, const std::vector<float>& queries, const std::vector<std::uint32_t>& truth,
                 std::size_t dim, const fs::path& dir) {
   HnswOptions options;
+  options.m = static_cast<std::uint32_t>(graph_m);
+  options.ef_construction = static_cast<std::uint32_t>(graph_ef_construction);
   options.progress = [](std::size_t done, std::size_t total) {
     if (done % (total / 10 ? total / 10 : 1) == 0) std::fprintf(stderr, "  ours: %zu of %zu linked\n", done, total);
   };
@@ -194,10 +200,10 @@ json bench_hnswlib(const std::vector<float>& rows, const std::vector<float>& que
                    std::size_t dim, const fs::path& dir) {
   const std::size_t n = rows.size() / dim;
   hnswlib::InnerProductSpace space(dim);
-  hnswlib::HierarchicalNSW<float> index(&space, n, 16, 100, 42);
+  hnswlib::HierarchicalNSW<float> index(&space, n, graph_m, graph_ef_construction, 42);
   const auto t = Clock::now();
   for (std::size_t i = 0; i < n; ++i) index.addPoint(rows.data() + i * dim, i);
-  json out = {{"build_s", seconds_since(t)}, {"m", 16}, {"ef_construction", 100}};
+  json out = {{"build_s", seconds_since(t)}, {"m", graph_m}, {"ef_construction", graph_ef_construction}};
   const auto path = dir / "hnswlib.bin";
   index.saveIndex(path.string());
   out["index_bytes"] = fs::file_size(path);
@@ -236,6 +242,8 @@ int main(int argc, char** argv) {
   const std::size_t rows_wanted = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
   const std::size_t query_count = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 500;
   const std::string engines = argc > 3 ? argv[3] : "ours,hnswlib,faiss";
+  if (argc > 4) graph_m = std::strtoull(argv[4], nullptr, 10);
+  if (argc > 5) graph_ef_construction = std::strtoull(argv[5], nullptr, 10);
   const auto wanted = [&](const char* name) { return engines.find(name) != std::string::npos; };
   openblas_set_num_threads(1);
   const std::string data = std::getenv("PROMPTLIST_DATA") ? std::getenv("PROMPTLIST_DATA") : "../shared/data";

@@ -6,8 +6,8 @@
 // chunk's, with a weight, to the cosine.
 //
 // Over a large index with an HNSW graph beside it (hnsw_index.h), only the
-// graph's kApproximatePool nearest chunks and the chunks that share a word
-// with the prompt get their cosine (exact); every other chunk's reads 0,
+// graph's kApproximatePool nearest chunks and the kApproximatePool best by
+// BM25 of the others get their cosine (exact); every other chunk's reads 0,
 // below any candidate's.
 #pragma once
 
@@ -64,7 +64,8 @@ class LyricsSearch {
  private:
   // The query's cosine with every row, or with the graph's nearest only.
   std::vector<float> similarities(const float* query) const;
-  // With a graph: the exact cosine of chunks that share the prompt's words.
+  // With a graph: the exact cosine of the kApproximatePool chunks with the
+  // best BM25 among those the graph did not find.
   void score_lexical_hits(const float* query, ChunkScores& scores) const;
 
   const VerseIndex& index_;

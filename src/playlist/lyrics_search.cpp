@@ -110,11 +110,21 @@ std::vector<float> LyricsSearch::similarities(const float* query) const {
 
 void LyricsSearch::score_lexical_hits(const float* query, ChunkScores& scores) const {
   if (!approximate_) return;  // the scan scored every chunk already
-  const std::size_t dim = index_.dim();
-  for (std::size_t i = 0; i < scores.lexical.size(); ++i) {
-    if (scores.lexical[i] <= 0 || scores.semantic[i] != 0) continue;
-    scores.semantic[i] = dot_f32(query, index_.row(i), dim);
+  // The best kApproximatePool by BM25 of the chunks the graph did not find:
+  // at a million chunks a common word is in hundreds of thousands, and one
+  // outside the best thousand by its words and the best thousand by meaning
+  // does not reach a playlist.
+  std::vector<std::uint32_t> hits;
+  for (std::uint32_t i = 0; i < scores.lexical.size(); ++i)
+    if (scores.lexical[i] > 0 && scores.semantic[i] == 0) hits.push_back(i);
+  if (hits.size() > kApproximatePool) {
+    const auto more_lexical = [&](std::uint32_t a, std::uint32_t b) {
+      return scores.lexical[a] > scores.lexical[b] || (scores.lexical[a] == scores.lexical[b] && a < b);
+    };
+    std::nth_element(hits.begin(), hits.begin() + kApproximatePool, hits.end(), more_lexical);
+    hits.resize(kApproximatePool);
   }
+  for (std::uint32_t i : hits) scores.semantic[i] = dot_f32(query, index_.row(i), index_.dim());
 }
 
 }  // namespace promptlist
